@@ -1,0 +1,108 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { CONTROL_TOPIC } from '../bus/bus.js'
+import { generateKey } from '../config.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
+import type { ApiKeyRow, Role } from '../store/schema.js'
+import type { Principal } from './roles.js'
+
+export const ADMIN_PRINCIPAL: Principal = { keyId: 'admin', name: 'admin', role: 'admin' }
+
+/** Keys carry 256 random bits, so sha256 is enough: there is nothing to brute-force. */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex')
+}
+
+export interface ApiKey {
+  id: string
+  name: string
+  role: Role
+  createdAt: string
+  revokedAt: string | null
+}
+
+export interface CreatedApiKey extends Omit<ApiKey, 'revokedAt'> {
+  /** The secret itself: returned once, never stored. */
+  key: string
+}
+
+function presentKey(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: toWireTime(row.created_at),
+    revokedAt: toWireTimeOrNull(row.revoked_at),
+  }
+}
+
+export async function createKey(deps: Deps, input: { name: string; role: Role }): Promise<CreatedApiKey> {
+  const key = generateKey()
+  const row = await deps.db
+    .insertInto('api_keys')
+    .values({
+      id: deps.newId(),
+      name: input.name,
+      role: input.role,
+      key_hash: hashKey(key),
+      created_at: deps.clock(),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  return { id: row.id, name: row.name, role: row.role, key, createdAt: toWireTime(row.created_at) }
+}
+
+export async function listKeys(deps: Deps): Promise<{ items: ApiKey[] }> {
+  const rows = await deps.db
+    .selectFrom('api_keys')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute()
+  return { items: rows.map(presentKey) }
+}
+
+/** Revokes a key at once, and tells every instance to close the live connections opened with it. */
+export async function revokeKey(deps: Deps, id: string): Promise<void> {
+  const row = await deps.db
+    .updateTable('api_keys')
+    .set({ revoked_at: deps.clock() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst()
+  if (!row) {
+    const exists = await deps.db.selectFrom('api_keys').select('id').where('id', '=', id).executeTakeFirst()
+    if (!exists) throw new AppError('not_found', `key ${id} does not exist`)
+  }
+  await publishControl(deps, { type: 'key.revoked', keyId: id })
+}
+
+export type ControlMessage = { type: 'key.revoked'; keyId: string }
+
+async function publishControl(deps: Deps, message: ControlMessage): Promise<void> {
+  try {
+    await deps.bus.publish(CONTROL_TOPIC, JSON.stringify(message))
+  } catch (err) {
+    // The key is already revoked for every new request; only open sockets on other instances linger.
+    deps.log.warn({ err, message }, 'could not publish control message')
+  }
+}
+
+/**
+ * The principal a presented key stands for.
+ * @throws AppError('unauthorized') for an unknown or revoked key
+ */
+export async function verifyKey(deps: Deps, key: string): Promise<Principal> {
+  const hash = hashKey(key)
+  if (timingSafeEqual(Buffer.from(hash), Buffer.from(deps.adminKeyHash))) return ADMIN_PRINCIPAL
+  const row = await deps.db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'role', 'revoked_at'])
+    .where('key_hash', '=', hash)
+    .executeTakeFirst()
+  if (!row) throw new AppError('unauthorized', 'unknown API key')
+  if (row.revoked_at) throw new AppError('unauthorized', 'this API key has been revoked')
+  return { keyId: row.id, name: row.name, role: row.role }
+}

@@ -1,0 +1,25 @@
+import * as v from 'valibot'
+
+export const RoleSchema = v.picklist(['admin', 'editor', 'partner'])
+
+export const CreateKeyInput = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(200)),
+  role: RoleSchema,
+})
+export type CreateKeyInput = v.InferOutput<typeof CreateKeyInput>
+
+const ApiKey = v.object({
+  id: v.string(),
+  name: v.string(),
+  role: RoleSchema,
+  createdAt: v.pipe(v.string(), v.isoTimestamp()),
+  revokedAt: v.nullable(v.pipe(v.string(), v.isoTimestamp())),
+})
+export const CreatedKey = v.object({
+  id: v.string(),
+  name: v.string(),
+  role: RoleSchema,
+  key: v.string(),
+  createdAt: v.pipe(v.string(), v.isoTimestamp()),
+})
+export const KeyList = v.object({ items: v.array(ApiKey) })

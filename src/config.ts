@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
+import * as v from 'valibot'
+
+/** Every bound on something that grows with clients, with its default. */
+export interface Limits {
+  /** Largest HTTP request body, in bytes (413 above). */
+  maxBodyBytes: number
+  /** Most blocks in one update. */
+  maxBlocks: number
+  /** Longest text of one block, in characters. */
+  maxTextLength: number
+  /** Longest headline, title or summary, in characters. */
+  maxHeadlineLength: number
+  /** Largest inbound websocket frame (the contract's 16 KiB). */
+  maxFrameBytes: number
+  /** Most stories one websocket connection may follow. */
+  maxSubscriptionsPerConnection: number
+  /** Bytes queued to a socket before its reader counts as too slow and is closed with 1013. */
+  maxBufferedBytes: number
+  /** Inbound frames per second a connection may send (burst: twice that). */
+  framesPerSecond: number
+  /** Most events replayed to one subscription before it gets `reset` instead. */
+  replayLimit: number
+  /** How often each websocket is pinged; a connection silent for a whole interval is dropped. */
+  pingIntervalMs: number
+  /** How often each instance checks the heads of stories it has readers for (catches lost bus messages). */
+  headCheckIntervalMs: number
+  /** Recent events kept in memory per followed story, so reconnecting readers replay without a query. */
+  recentEventsPerStory: number
+}
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  redisUrl: string | undefined
+  /** Prefix of every Redis channel, so deployments or test runs can share one Redis. */
+  busPrefix: string
+  adminKey: string
+  /** True when no LIVELINE_ADMIN_KEY was given and one was generated for this run. */
+  adminKeyGenerated: boolean
+  migrate: boolean
+  /** Folder of the plain SQL migrations. */
+  sqlDir: string
+  logLevel: string
+  limits: Limits
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxBodyBytes: 256 * 1024,
+  maxBlocks: 50,
+  maxTextLength: 10_000,
+  maxHeadlineLength: 300,
+  maxFrameBytes: 16 * 1024,
+  maxSubscriptionsPerConnection: 100,
+  maxBufferedBytes: 1024 * 1024,
+  framesPerSecond: 20,
+  replayLimit: 1000,
+  pingIntervalMs: 30_000,
+  headCheckIntervalMs: 2000,
+  recentEventsPerStory: 256,
+}
+
+const intFrom = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^\d+$/, 'must be a whole number'),
+    v.transform(Number),
+    v.minValue(min),
+    v.maxValue(max),
+  )
+const optionalUrl = v.optional(v.pipe(v.string(), v.trim(), v.url('must be a URL')))
+
+const EnvSchema = v.object({
+  PORT: v.optional(intFrom(0, 65535), '8080'),
+  HOST: v.optional(v.string(), '0.0.0.0'),
+  DATABASE_URL: optionalUrl,
+  LIVELINE_DATA_DIR: v.optional(v.string(), './data'),
+  REDIS_URL: optionalUrl,
+  LIVELINE_BUS_PREFIX: v.optional(v.string(), 'liveline:'),
+  LIVELINE_ADMIN_KEY: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
+  LIVELINE_REPLAY_LIMIT: v.optional(intFrom(1, 1_000_000), String(DEFAULT_LIMITS.replayLimit)),
+  LIVELINE_MIGRATE: v.optional(v.picklist(['0', '1']), '1'),
+  LIVELINE_MAX_SUBSCRIPTIONS: v.optional(
+    intFrom(1, 10_000),
+    String(DEFAULT_LIMITS.maxSubscriptionsPerConnection),
+  ),
+  LIVELINE_MAX_BUFFERED_BYTES: v.optional(intFrom(1024, 1 << 30), String(DEFAULT_LIMITS.maxBufferedBytes)),
+  LIVELINE_PING_INTERVAL_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.pingIntervalMs)),
+  LIVELINE_HEAD_CHECK_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.headCheckIntervalMs)),
+  LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  NODE_ENV: v.optional(v.string()),
+})
+
+/** A fresh key: 256 random bits, base64url, with a prefix that makes leaked keys easy to grep for. */
+export function generateKey(): string {
+  return `ll_${randomBytes(32).toString('base64url')}`
+}
+
+/**
+ * Reads the environment into a Config. Throws a readable error naming every bad variable.
+ * @example loadConfig(process.env, process.cwd())
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd: string): Config {
+  const parsed = v.safeParse(EnvSchema, env)
+  if (!parsed.success) {
+    const problems = parsed.issues.map((i) => `${v.getDotPath(i) ?? '(env)'}: ${i.message}`)
+    throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  const e = parsed.output
+  if (!e.LIVELINE_ADMIN_KEY && e.NODE_ENV === 'production') {
+    throw new Error(
+      'LIVELINE_ADMIN_KEY must be set when NODE_ENV=production (a generated key would be lost on restart)',
+    )
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.LIVELINE_DATA_DIR.startsWith('memory://')
+      ? e.LIVELINE_DATA_DIR
+      : resolve(cwd, e.LIVELINE_DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    busPrefix: e.LIVELINE_BUS_PREFIX,
+    adminKey: e.LIVELINE_ADMIN_KEY ?? generateKey(),
+    adminKeyGenerated: !e.LIVELINE_ADMIN_KEY,
+    migrate: e.LIVELINE_MIGRATE === '1',
+    sqlDir: resolve(cwd, 'sql'),
+    logLevel: e.LOG_LEVEL,
+    limits: {
+      ...DEFAULT_LIMITS,
+      replayLimit: e.LIVELINE_REPLAY_LIMIT,
+      maxSubscriptionsPerConnection: e.LIVELINE_MAX_SUBSCRIPTIONS,
+      maxBufferedBytes: e.LIVELINE_MAX_BUFFERED_BYTES,
+      pingIntervalMs: e.LIVELINE_PING_INTERVAL_MS,
+      headCheckIntervalMs: e.LIVELINE_HEAD_CHECK_MS,
+    },
+  }
+}

@@ -1,0 +1,20 @@
+import type { Logger } from 'pino'
+import type { Bus } from './bus/bus.js'
+import type { Limits } from './config.js'
+import type { NewId } from './lib/ids.js'
+import type { Clock } from './lib/time.js'
+import type { Metrics } from './metrics.js'
+import type { Db } from './store/db.js'
+
+/** What every domain verb gets: built once in createApp() and passed down, never imported. */
+export interface Deps {
+  db: Db
+  bus: Bus
+  clock: Clock
+  newId: NewId
+  log: Logger
+  limits: Limits
+  metrics: Metrics
+  /** sha256 of the master key; it has no row in api_keys. */
+  adminKeyHash: string
+}

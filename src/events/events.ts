@@ -1,0 +1,150 @@
+import { storyTopic } from '../bus/bus.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
+import type { Queryable, Tx } from '../store/db.js'
+import type { StoryRow, StoryRowPatch } from '../store/schema.js'
+
+export type EventType = 'update.created' | 'update.edited' | 'update.deleted' | 'story.updated'
+
+/** One event a change appends; `seq` comes from ChangeContext.nextSeq(). */
+export type EventDraft =
+  | { seq: number; type: 'update.created' | 'update.edited'; update: unknown }
+  | { seq: number; type: 'update.deleted'; updateId: string }
+  | { seq: number; type: 'story.updated'; storyState: unknown }
+
+export interface ChangeContext {
+  tx: Tx
+  /** The story as locked for this change. */
+  story: StoryRow
+  now: Date
+  /** The next seq of the story's log: 1, 2, 3 … with no gaps. */
+  nextSeq(): number
+  /** The story row as it will be committed with `patch` (and the head seq taken so far). */
+  storyAfter(patch: StoryRowPatch): StoryRow
+}
+
+export interface ChangeOutcome<T> {
+  result: T
+  storyPatch?: StoryRowPatch
+  events: EventDraft[]
+}
+
+/**
+ * The one write path of the service. In a single transaction it locks the story row, runs
+ * `change` (domain rows), moves the story head to the last seq taken and appends one event row
+ * per draft. Only after commit does it publish the events: the log is the truth, the bus a hint.
+ * @example await recordChange(deps, story.id, async (ctx) => ({ result, events: [{ seq: ctx.nextSeq(), type: 'update.deleted', updateId }] }))
+ */
+export async function recordChange<T>(
+  deps: Deps,
+  storyId: string,
+  change: (ctx: ChangeContext) => Promise<ChangeOutcome<T>>,
+): Promise<T> {
+  const committed = await deps.db.transaction().execute(async (tx) => {
+    const story = await tx
+      .selectFrom('stories')
+      .selectAll()
+      .where('id', '=', storyId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!story) throw new AppError('not_found', `story ${storyId} does not exist`)
+    let head = story.seq
+    const now = deps.clock()
+    const ctx: ChangeContext = {
+      tx,
+      story,
+      now,
+      nextSeq: () => ++head,
+      storyAfter: (patch) => ({ ...story, ...patch, seq: head }) as StoryRow,
+    }
+    const outcome = await change(ctx)
+    if (outcome.events.length === 0 && !outcome.storyPatch) return { result: outcome.result, bodies: [] }
+    const lastUpdateAt =
+      outcome.storyPatch?.last_update_at !== undefined
+        ? outcome.storyPatch.last_update_at
+        : story.last_update_at
+    await tx
+      .updateTable('stories')
+      .set({ ...outcome.storyPatch, seq: head })
+      .where('id', '=', storyId)
+      .execute()
+    const rows = outcome.events.map((draft) => ({
+      story_id: storyId,
+      seq: draft.seq,
+      type: draft.type,
+      at: now,
+      body: serializeEvent(storyId, draft, now, lastUpdateAt ?? null),
+    }))
+    if (rows.length > 0) await tx.insertInto('events').values(rows).execute()
+    return { result: outcome.result, bodies: rows.map((r) => ({ seq: r.seq, body: r.body })) }
+  })
+  for (const { seq, body } of committed.bodies) publishEvent(deps, storyId, seq, body)
+  return committed.result
+}
+
+function publishEvent(deps: Deps, storyId: string, seq: number, body: string): void {
+  deps.metrics.eventsPublished.inc()
+  deps.bus.publish(storyTopic(storyId), encodeBusMessage(seq, body)).catch((err: unknown) => {
+    // Committed already: readers on every instance catch up from the log (head checks, gap backfill).
+    deps.metrics.busPublishFailures.inc()
+    deps.log.warn({ err, storyId, seq }, 'bus publish failed; readers will backfill from the events table')
+  })
+}
+
+/** The Event wire object, keys in the contract's order, serialised once for every reader. */
+function serializeEvent(storyId: string, draft: EventDraft, at: Date, lastUpdateAt: Date | null): string {
+  const event: Record<string, unknown> = {
+    story: storyId,
+    seq: draft.seq,
+    type: draft.type,
+    at: toWireTime(at),
+    lastUpdateAt: toWireTimeOrNull(lastUpdateAt),
+  }
+  if ('update' in draft) event.update = draft.update
+  if ('updateId' in draft) event.updateId = draft.updateId
+  if ('storyState' in draft) event.storyState = draft.storyState
+  return JSON.stringify(event)
+}
+
+/** Bus messages are `<seq> <event JSON>`, so an instance learns the seq without parsing the event. */
+export function encodeBusMessage(seq: number, body: string): string {
+  return `${seq} ${body}`
+}
+
+export function decodeBusMessage(message: string): { seq: number; body: string } | null {
+  const space = message.indexOf(' ')
+  const seq = Number(message.slice(0, space))
+  if (space < 1 || !Number.isSafeInteger(seq)) return null
+  return { seq, body: message.slice(space + 1) }
+}
+
+/** A stored event: its seq and its wire JSON. */
+export interface StoredEvent {
+  seq: number
+  body: string
+}
+
+/** Events with seq > since, ascending, at most `limit`. */
+export async function readEvents(
+  db: Queryable,
+  storyId: string,
+  since: number,
+  limit: number,
+): Promise<StoredEvent[]> {
+  return db
+    .selectFrom('events')
+    .select(['seq', 'body'])
+    .where('story_id', '=', storyId)
+    .where('seq', '>', since)
+    .orderBy('seq', 'asc')
+    .limit(limit)
+    .execute()
+}
+
+/** Heads of several stories in one query: the periodic check that catches lost bus messages. */
+export async function readHeads(db: Queryable, storyIds: string[]): Promise<Map<string, number>> {
+  if (storyIds.length === 0) return new Map()
+  const rows = await db.selectFrom('stories').select(['id', 'seq']).where('id', 'in', storyIds).execute()
+  return new Map(rows.map((r) => [r.id, r.seq]))
+}

@@ -1,0 +1,38 @@
+import * as v from 'valibot'
+
+export const MAX_EVENTS_PAGE = 1000
+
+export const EventsQuery = v.object({
+  since: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number)), '0'),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, 'must be a whole number'),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(MAX_EVENTS_PAGE),
+    ),
+    '100',
+  ),
+})
+
+export const EventTypeSchema = v.picklist([
+  'update.created',
+  'update.edited',
+  'update.deleted',
+  'story.updated',
+])
+
+/** The Event wire object (documentation; events are stored and sent as serialised JSON). */
+export const Event = v.object({
+  story: v.string(),
+  seq: v.number(),
+  type: EventTypeSchema,
+  at: v.string(),
+  lastUpdateAt: v.nullable(v.string()),
+  update: v.optional(v.looseObject({ id: v.string() })),
+  updateId: v.optional(v.string()),
+  storyState: v.optional(v.looseObject({ id: v.string() })),
+})
+
+export const EventPage = v.object({ events: v.array(Event), head: v.number() })

@@ -1,0 +1,82 @@
+import { Scalar } from '@scalar/hono-api-reference'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { keyRoutes } from '../auth/routes.js'
+import type { Deps } from '../deps.js'
+import { eventRoutes } from '../events/routes.js'
+import { storyRoutes } from '../stories/routes.js'
+import { updateRoutes } from '../updates/routes.js'
+import type { AppEnv } from './env.js'
+import { errorBody, handleError, handleNotFound } from './errors.js'
+import { healthRoutes, type Readiness } from './health.js'
+import { authenticate } from './middleware/auth.js'
+import { requestLog } from './middleware/request-log.js'
+import { OpenApiRegistry } from './openapi.js'
+
+export interface HttpAppOptions {
+  ready: () => Promise<Readiness>
+  version: string
+}
+
+/**
+ * The HTTP side of Liveline as a web-standard `fetch` app. Middleware order matters: the request
+ * log wraps everything (so it sees the final status), then the body limit, then authentication.
+ */
+export function createHttpApp(deps: Deps, options: HttpAppOptions) {
+  const app = new Hono<AppEnv>()
+  const docs = new OpenApiRegistry()
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps)
+    c.set('principal', null)
+    await next()
+  })
+  app.use('*', requestLog())
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.limits.maxBodyBytes,
+      onError: (c) =>
+        c.json(errorBody('payload_too_large', `request body is over ${deps.limits.maxBodyBytes} bytes`), 413),
+    }),
+  )
+  app.use('/v1/*', authenticate())
+
+  app.route('/v1', keyRoutes(docs))
+  app.route('/v1', storyRoutes(docs))
+  app.route('/v1', updateRoutes(docs))
+  app.route('/v1', eventRoutes(docs))
+  app.route('/', healthRoutes(docs, options.ready))
+
+  docs.add({
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'Operations',
+    access: 'public',
+    summary: 'This OpenAPI 3.1 document',
+    responses: { 200: { description: 'OpenAPI document' } },
+  })
+  let document: object | null = null
+  app.get('/openapi.json', (c) => {
+    document ??= docs.document({
+      title: 'Liveline API',
+      version: options.version,
+      description:
+        'Realtime live-blog backend. Live updates: websocket `GET /v1/live` (see docs/live-protocol.md). Errors: `{"error":{"code","message","details"?}}`.',
+    })
+    return c.json(document)
+  })
+  docs.add({
+    method: 'get',
+    path: '/docs',
+    tag: 'Operations',
+    access: 'public',
+    summary: 'Interactive API reference (Scalar) for this document',
+    responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+  })
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Liveline API' }))
+
+  app.onError(handleError)
+  app.notFound(handleNotFound)
+  return { app, docs }
+}

@@ -1,0 +1,37 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { AppError, isUnavailableError } from '../errors.js'
+import type { AppEnv } from './env.js'
+
+/** How long a client should wait before retrying while the database is unreachable. */
+export const RETRY_AFTER_SECONDS = 5
+
+/** The contract's error body, built here and nowhere else. */
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } }
+}
+
+/** One place turns every thrown error into the contract's `{"error":{code,message,details}}` shape. */
+export function handleError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof AppError) {
+    if (err.code === 'unavailable') c.header('Retry-After', String(RETRY_AFTER_SECONDS))
+    return c.json(errorBody(err.code, err.message, err.details), err.status as 400)
+  }
+  if (err instanceof HTTPException) {
+    // Hono raises these for malformed JSON and wrong content types: both are the client's bad request.
+    const status = err.status
+    const code = status === 413 ? 'payload_too_large' : status === 400 ? 'invalid_request' : 'http_error'
+    return c.json(errorBody(code, err.message || 'bad request'), status)
+  }
+  if (isUnavailableError(err)) {
+    c.var.deps?.log.warn({ err, requestId: c.var.requestId }, 'database unavailable')
+    c.header('Retry-After', String(RETRY_AFTER_SECONDS))
+    return c.json(errorBody('unavailable', 'the database is unavailable; retry shortly'), 503)
+  }
+  c.var.deps?.log.error({ err, requestId: c.var.requestId }, 'unhandled error')
+  return c.json(errorBody('internal_error', 'internal error'), 500)
+}
+
+export function handleNotFound(c: Context<AppEnv>): Response {
+  return c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)
+}

@@ -1,0 +1,80 @@
+import type { WebSocket } from 'ws'
+import type { Principal } from '../auth/roles.js'
+import type { Limits } from '../config.js'
+import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
+
+// One options object for every send: no per-frame allocation on the fan-out path.
+const TEXT: { binary: boolean; compress: boolean } = { binary: false, compress: false }
+
+/** Strikes (bad or rate-limited frames) after which a connection is closed as abusive. */
+export const MAX_STRIKES = 50
+
+/** One reader's websocket: sending with backpressure, inbound rate limiting, and its story subscriptions. */
+export class Connection {
+  readonly ws: WebSocket
+  readonly principal: Principal | null
+  readonly openedAt = Date.now()
+  /** storyId -> the subscription's delivery position. */
+  readonly subscriptions = new Map<string, Subscription>()
+  /** Subscribe requests still resolving their story (they count against the limit too). */
+  pendingSubscribes = 0
+  alive = true
+  strikes = 0
+  framesSent = 0
+  closed = false
+  #tokens: number
+  #refilledAt = Date.now()
+  readonly #limits: Limits
+  readonly #onSlow: () => void
+
+  constructor(ws: WebSocket, principal: Principal | null, limits: Limits, onSlow: () => void) {
+    this.ws = ws
+    this.principal = principal
+    this.#limits = limits
+    this.#tokens = limits.framesPerSecond * 2
+    this.#onSlow = onSlow
+  }
+
+  /**
+   * Sends one frame unless the reader is too slow: a socket with more than `maxBufferedBytes`
+   * queued is closed with 1013 instead of buffering without bound (the reader resumes with `since`).
+   * @returns false when the frame was not sent
+   */
+  send(frame: Buffer | string): boolean {
+    if (this.closed) return false
+    if (this.ws.bufferedAmount > this.#limits.maxBufferedBytes) {
+      this.close(CLOSE_TRY_AGAIN_LATER, 'reader too slow')
+      this.#onSlow()
+      return false
+    }
+    this.ws.send(frame, TEXT)
+    this.framesSent++
+    return true
+  }
+
+  /** Token bucket on inbound frames: `framesPerSecond`, with bursts of twice that. */
+  takeToken(now = Date.now()): boolean {
+    const rate = this.#limits.framesPerSecond
+    this.#tokens = Math.min(rate * 2, this.#tokens + ((now - this.#refilledAt) / 1000) * rate)
+    this.#refilledAt = now
+    if (this.#tokens < 1) return false
+    this.#tokens -= 1
+    return true
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    this.ws.close(code, reason)
+  }
+}
+
+/** A connection following one story: `lastSent` is the seq it has seen, so nothing is sent twice. */
+export interface Subscription {
+  readonly connection: Connection
+  readonly storyId: string
+  lastSent: number
+  /** False until replay is done; live events wait in the story channel's queue meanwhile. */
+  active: boolean
+  cancelled: boolean
+}

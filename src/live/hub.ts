@@ -1,0 +1,149 @@
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { readHeads } from '../events/events.js'
+import { getStoryRowOrThrow } from '../stories/stories.js'
+import type { Connection, Subscription } from './connection.js'
+import { CLOSE_TRY_AGAIN_LATER, errorFrame, unsubscribedFrame } from './protocol.js'
+import { StoryChannel } from './story-channel.js'
+
+/**
+ * The instance's local fan-out: storyId -> StoryChannel. A channel exists (and is subscribed on
+ * the bus) only while this instance has readers for the story. A timer checks the heads of
+ * followed stories against the log, which catches bus messages that were lost entirely.
+ */
+export class Hub {
+  readonly #deps: Deps
+  readonly #channels = new Map<string, StoryChannel>()
+  readonly #bySlug = new Map<string, StoryChannel>()
+  #headCheckTimer: NodeJS.Timeout | null = null
+  #checkingHeads = false
+
+  constructor(deps: Deps) {
+    this.#deps = deps
+    this.#headCheckTimer = setInterval(() => void this.checkHeads(), deps.limits.headCheckIntervalMs)
+    this.#headCheckTimer.unref()
+    deps.bus.onReconnect(() => {
+      deps.metrics.busReconnects.inc()
+      deps.log.info('bus reconnected; checking story heads for lost messages')
+      void this.checkHeads()
+    })
+  }
+
+  /** Follows `ref` (id or slug) on `conn`; answers on the connection (subscribed/replay/reset/error). */
+  async subscribe(conn: Connection, ref: string, since: number | undefined): Promise<void> {
+    const limit = this.#deps.limits.maxSubscriptionsPerConnection
+    const existing = this.#channelFor(ref)
+    const resubscribe = existing ? conn.subscriptions.has(existing.storyId) : false
+    if (!resubscribe && conn.subscriptions.size + conn.pendingSubscribes >= limit) {
+      conn.send(errorFrame('too_many_subscriptions', `at most ${limit} stories per connection`, ref))
+      return
+    }
+    conn.pendingSubscribes++
+    let channel: StoryChannel | null
+    try {
+      channel = existing ?? (await this.#openChannel(conn, ref))
+    } finally {
+      conn.pendingSubscribes--
+    }
+    if (!channel || conn.closed) return
+    const previous = conn.subscriptions.get(channel.storyId)
+    if (previous) channel.remove(previous) // a second subscribe restarts the stream from its `since`
+    const sub: Subscription = {
+      connection: conn,
+      storyId: channel.storyId,
+      lastSent: 0,
+      active: false,
+      cancelled: false,
+    }
+    const joined = await channel.join(sub, since)
+    if (channel.failed) {
+      // The database or bus is down: tell the reader to come back, rather than leave it hanging.
+      conn.close(CLOSE_TRY_AGAIN_LATER, 'service unavailable')
+    }
+    if (!joined) this.#closeIfIdle(channel)
+  }
+
+  unsubscribe(conn: Connection, ref: string): void {
+    const channel = this.#channelFor(ref)
+    const sub = channel ? conn.subscriptions.get(channel.storyId) : undefined
+    if (!channel || !sub) {
+      conn.send(errorFrame('bad_request', `not subscribed to ${ref}`, ref))
+      return
+    }
+    channel.remove(sub)
+    conn.send(unsubscribedFrame(channel.storyId))
+    this.#closeIfIdle(channel)
+  }
+
+  /** A closed connection leaves every story it followed. */
+  dropConnection(conn: Connection): void {
+    for (const sub of [...conn.subscriptions.values()]) {
+      const channel = this.#channels.get(sub.storyId)
+      if (!channel) continue
+      channel.remove(sub)
+      this.#closeIfIdle(channel)
+    }
+  }
+
+  #channelFor(ref: string): StoryChannel | undefined {
+    return this.#channels.get(ref) ?? this.#bySlug.get(ref)
+  }
+
+  async #openChannel(conn: Connection, ref: string): Promise<StoryChannel | null> {
+    let story: Awaited<ReturnType<typeof getStoryRowOrThrow>>
+    try {
+      story = await getStoryRowOrThrow(this.#deps.db, conn.principal, ref)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') {
+        conn.send(errorFrame('not_found', err.message, ref))
+        return null
+      }
+      this.#deps.log.warn({ err, ref }, 'could not resolve story for a subscription')
+      conn.close(CLOSE_TRY_AGAIN_LATER, 'service unavailable')
+      return null
+    }
+    // Another subscribe may have opened it while we looked the story up.
+    const raced = this.#channels.get(story.id)
+    if (raced) return raced
+    const channel = new StoryChannel(this.#deps, story)
+    this.#channels.set(channel.storyId, channel)
+    this.#bySlug.set(channel.slug, channel)
+    this.#deps.metrics.storiesFollowed.set(this.#channels.size)
+    return channel
+  }
+
+  #closeIfIdle(channel: StoryChannel): void {
+    if (!channel.idle && !channel.failed) return
+    if (this.#channels.get(channel.storyId) !== channel) return
+    channel.close()
+    this.#channels.delete(channel.storyId)
+    this.#bySlug.delete(channel.slug)
+    this.#deps.metrics.storiesFollowed.set(this.#channels.size)
+  }
+
+  /** Compares each followed story's head in the log with what was delivered, and backfills. */
+  async checkHeads(): Promise<void> {
+    if (this.#checkingHeads || this.#channels.size === 0) return
+    this.#checkingHeads = true
+    try {
+      const heads = await readHeads(this.#deps.db, [...this.#channels.keys()])
+      for (const [storyId, head] of heads) this.#channels.get(storyId)?.checkHead(head)
+    } catch (err) {
+      this.#deps.log.warn({ err }, 'head check failed')
+    } finally {
+      this.#checkingHeads = false
+    }
+  }
+
+  get channelCount(): number {
+    return this.#channels.size
+  }
+
+  close(): void {
+    if (this.#headCheckTimer) clearInterval(this.#headCheckTimer)
+    this.#headCheckTimer = null
+    for (const channel of this.#channels.values()) channel.close()
+    this.#channels.clear()
+    this.#bySlug.clear()
+  }
+}

@@ -1,0 +1,194 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { type WebSocket, WebSocketServer } from 'ws'
+import { type ControlMessage, verifyKey } from '../auth/keys.js'
+import type { Principal } from '../auth/roles.js'
+import { CONTROL_TOPIC } from '../bus/bus.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { Connection, MAX_STRIKES } from './connection.js'
+import { Hub } from './hub.js'
+import { CLOSE_POLICY, CLOSE_RESTART, errorFrame, type LiveErrorCode, parseClientFrame } from './protocol.js'
+
+export const LIVE_PATH = '/v1/live'
+
+/** How long shutdown waits for clients to answer the 1012 close before cutting them off. */
+const CLOSE_GRACE_MS = 2000
+
+/**
+ * The `/v1/live` websocket endpoint: authenticates upgrades itself (ws in noServer mode), keeps
+ * connections alive with pings, turns frames into hub calls and closes everything with 1012 on shutdown.
+ */
+export class LiveServer {
+  readonly hub: Hub
+  readonly #deps: Deps
+  readonly #wss: WebSocketServer
+  readonly #connections = new Set<Connection>()
+  readonly #pingTimer: NodeJS.Timeout
+  #unsubscribeControl: (() => void) | null = null
+  #accepting = true
+
+  constructor(deps: Deps) {
+    this.#deps = deps
+    this.hub = new Hub(deps)
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: deps.limits.maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    })
+    this.#pingTimer = setInterval(() => this.#heartbeat(), deps.limits.pingIntervalMs)
+    this.#pingTimer.unref()
+  }
+
+  async start(): Promise<void> {
+    this.#unsubscribeControl = await this.#deps.bus.subscribe(CONTROL_TOPIC, (message) =>
+      this.#onControl(message),
+    )
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size
+  }
+
+  /** Node's 'upgrade' handler. Refuses with a plain HTTP answer in the contract's error shape. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // An unhandled 'error' on the raw socket would crash the process.
+    socket.on('error', () => {})
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname !== LIVE_PATH) {
+      refuse(socket, 404, 'not_found', `no websocket endpoint at ${url.pathname}`)
+      return
+    }
+    if (!this.#accepting) {
+      refuse(socket, 503, 'unavailable', 'server is shutting down')
+      return
+    }
+    this.#authenticate(req, url).then(
+      (principal) => {
+        if (this.#accepting) this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, principal))
+        else refuse(socket, 503, 'unavailable', 'server is shutting down')
+      },
+      (err: unknown) => {
+        if (err instanceof AppError) return refuse(socket, err.status, err.code, err.message)
+        this.#deps.log.warn({ err }, 'websocket authentication failed')
+        refuse(socket, 503, 'unavailable', 'could not verify the key; retry shortly')
+      },
+    )
+  }
+
+  async #authenticate(req: IncomingMessage, url: URL): Promise<Principal | null> {
+    const header = req.headers.authorization
+    const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined
+    if (header && !bearer) throw new AppError('unauthorized', 'Authorization must be "Bearer <key>"')
+    const key = bearer ?? url.searchParams.get('key')
+    return key ? verifyKey(this.#deps, key) : null
+  }
+
+  #accept(ws: WebSocket, principal: Principal | null): void {
+    const conn = new Connection(ws, principal, this.#deps.limits, () =>
+      this.#deps.metrics.slowReaderDisconnects.inc(),
+    )
+    this.#connections.add(conn)
+    this.#deps.metrics.connections.inc()
+    ws.on('error', () => {})
+    ws.on('pong', () => {
+      conn.alive = true
+    })
+    ws.on('message', (data, isBinary) => {
+      conn.alive = true
+      if (isBinary) return this.#refuse(conn, 'bad_request', 'frames must be text (JSON)')
+      this.#onFrame(conn, data.toString())
+    })
+    ws.on('close', (code) => {
+      conn.closed = true
+      this.#connections.delete(conn)
+      this.#deps.metrics.connections.dec()
+      this.hub.dropConnection(conn)
+      this.#deps.log.info(
+        {
+          key: principal?.keyId,
+          code,
+          seconds: Math.round((Date.now() - conn.openedAt) / 1000),
+          frames: conn.framesSent,
+        },
+        'websocket closed',
+      )
+    })
+  }
+
+  #onFrame(conn: Connection, text: string): void {
+    if (!conn.takeToken()) {
+      this.#refuse(conn, 'rate_limited', 'too many frames; slow down')
+      return
+    }
+    const frame = parseClientFrame(text)
+    if ('error' in frame) this.#refuse(conn, 'bad_request', frame.error)
+    else if (frame.type === 'subscribe') {
+      this.hub.subscribe(conn, frame.story, frame.since).catch((err: unknown) => {
+        this.#deps.log.error({ err }, 'subscribe failed')
+      })
+    } else {
+      this.hub.unsubscribe(conn, frame.story)
+    }
+  }
+
+  /** A bad frame gets an error and keeps the connection; a client that keeps at it is closed (1008). */
+  #refuse(conn: Connection, code: LiveErrorCode, message: string): void {
+    conn.send(errorFrame(code, message))
+    if (++conn.strikes >= MAX_STRIKES) conn.close(CLOSE_POLICY, 'too many bad frames')
+  }
+
+  /** Ping every connection; one that did not answer since the last round is dead. */
+  #heartbeat(): void {
+    for (const conn of this.#connections) {
+      if (!conn.alive) {
+        conn.ws.terminate()
+        continue
+      }
+      conn.alive = false
+      conn.ws.ping()
+    }
+  }
+
+  #onControl(message: string): void {
+    let control: ControlMessage
+    try {
+      control = JSON.parse(message) as ControlMessage
+    } catch {
+      return
+    }
+    if (control.type !== 'key.revoked') return
+    for (const conn of this.#connections) {
+      if (conn.principal?.keyId === control.keyId) conn.close(CLOSE_POLICY, 'key revoked')
+    }
+  }
+
+  /** Stops accepting, closes every connection with 1012 (clients reconnect elsewhere and resume). */
+  async close(): Promise<void> {
+    this.#accepting = false
+    clearInterval(this.#pingTimer)
+    this.#unsubscribeControl?.()
+    this.hub.close()
+    const open = [...this.#connections]
+    for (const conn of open) conn.close(CLOSE_RESTART, 'server restarting')
+    const deadline = Date.now() + CLOSE_GRACE_MS
+    while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    for (const conn of this.#connections) conn.ws.terminate()
+    this.#wss.close()
+  }
+}
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } })
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+}

@@ -1,0 +1,227 @@
+import { canSeeStory } from '../auth/roles.js'
+import { storyTopic } from '../bus/bus.js'
+import type { Deps } from '../deps.js'
+import { decodeBusMessage, readEvents } from '../events/events.js'
+import { toWireTimeOrNull } from '../lib/time.js'
+import type { StoryStatus } from '../store/schema.js'
+import type { Subscription } from './connection.js'
+import { errorFrame, eventFrame, resetFrame, subscribedFrame } from './protocol.js'
+
+/** Events read per query when filling a gap from the log. */
+const BACKFILL_PAGE = 500
+
+type Task = () => void | Promise<void>
+
+/**
+ * One followed story on this instance: its bus subscription, its delivery position (`lastSeq`),
+ * a ring of recent event frames and the readers following it.
+ *
+ * Everything that touches the position runs through one serial queue: bus messages, gap
+ * backfills, head checks and joins. So a reader replaying history never races a live event:
+ * live events wait in the queue while it replays, then arrive with seq > what it was sent.
+ */
+export class StoryChannel {
+  readonly storyId: string
+  readonly slug: string
+  status: StoryStatus
+  lastUpdateAt: string | null = null
+  /** Highest seq delivered here; the channel's subscribers have all seen everything up to it. */
+  lastSeq = 0
+  readonly subscribers = new Set<Subscription>()
+  /** Joins waiting in the queue: the channel stays open for them even with no subscriber yet. */
+  pendingJoins = 0
+  closed = false
+  /** Set when the channel could not open (database or bus down): the hub discards it. */
+  failed = false
+  readonly #deps: Deps
+  readonly #recent: Array<{ seq: number; frame: Buffer }> = []
+  #queue: Promise<void>
+  #unsubscribeBus: (() => void) | null = null
+  #headCheckQueued = false
+
+  constructor(deps: Deps, story: { id: string; slug: string; status: StoryStatus }) {
+    this.#deps = deps
+    this.storyId = story.id
+    this.slug = story.slug
+    this.status = story.status
+    this.#queue = this.#open().catch((err: unknown) => {
+      this.failed = true
+      deps.log.warn({ err, storyId: story.id }, 'could not open story channel')
+    })
+  }
+
+  /** Subscribe to the bus first, then read the head: no event can fall between the two. */
+  async #open(): Promise<void> {
+    this.#unsubscribeBus = await this.#deps.bus.subscribe(storyTopic(this.storyId), (message) =>
+      this.#onBusMessage(message),
+    )
+    const row = await this.#deps.db
+      .selectFrom('stories')
+      .select(['seq', 'status', 'last_update_at'])
+      .where('id', '=', this.storyId)
+      .executeTakeFirstOrThrow()
+    this.lastSeq = row.seq
+    this.status = row.status
+    this.lastUpdateAt = toWireTimeOrNull(row.last_update_at)
+  }
+
+  #enqueue(task: Task): Promise<void> {
+    const run = this.#queue.then(() => (this.closed || this.failed ? undefined : task()))
+    this.#queue = run.catch((err: unknown) => {
+      this.#deps.log.warn({ err, storyId: this.storyId }, 'story channel task failed')
+    })
+    return run
+  }
+
+  #onBusMessage(message: string): void {
+    const decoded = decodeBusMessage(message)
+    if (!decoded) return
+    this.#enqueue(async () => {
+      const { seq, body } = decoded
+      if (seq <= this.lastSeq) return // already delivered (backfill got there first)
+      // Redis pub/sub is at-most-once: a jump means messages were lost. Fill from the log, in order.
+      if (seq > this.lastSeq + 1) await this.#backfill(seq - 1)
+      if (seq === this.lastSeq + 1) this.#deliver(seq, body)
+    })
+  }
+
+  /** The periodic head check: the log is ahead of us, so the last bus message(s) were lost. */
+  checkHead(head: number): void {
+    if (head <= this.lastSeq || this.#headCheckQueued) return
+    this.#headCheckQueued = true
+    this.#enqueue(async () => {
+      this.#headCheckQueued = false
+      if (head > this.lastSeq) await this.#backfill(head)
+    })
+  }
+
+  /** Delivers events after lastSeq from the events table, up to `upTo` (or the head). */
+  async #backfill(upTo = Number.POSITIVE_INFINITY): Promise<void> {
+    const from = this.lastSeq
+    while (this.lastSeq < upTo) {
+      const rows = await readEvents(this.#deps.db, this.storyId, this.lastSeq, BACKFILL_PAGE)
+      for (const row of rows) if (row.seq === this.lastSeq + 1) this.#deliver(row.seq, row.body)
+      if (rows.length < BACKFILL_PAGE) break
+    }
+    if (this.lastSeq > from) {
+      this.#deps.metrics.gapBackfills.inc()
+      this.#deps.log.info(
+        { storyId: this.storyId, from, to: this.lastSeq },
+        'filled a gap from the events table',
+      )
+    }
+  }
+
+  /** Sends one event to every subscriber: one frame, serialised once, shared by all. */
+  #deliver(seq: number, body: string): void {
+    const event = JSON.parse(body) as {
+      type: string
+      lastUpdateAt: string | null
+      storyState?: { status: StoryStatus }
+    }
+    const frame = eventFrame(body)
+    this.lastSeq = seq
+    this.lastUpdateAt = event.lastUpdateAt
+    this.#recent.push({ seq, frame })
+    if (this.#recent.length > this.#deps.limits.recentEventsPerStory) this.#recent.shift()
+    if (event.type === 'story.updated' && event.storyState) {
+      this.status = event.storyState.status
+      if (this.status === 'draft') this.#evictReadersOfDraft()
+    }
+    let sent = 0
+    for (const sub of this.subscribers) {
+      if (sub.lastSent >= seq) continue
+      sub.lastSent = seq
+      if (sub.connection.send(frame)) sent++
+    }
+    this.#deps.metrics.framesDelivered.inc(sent)
+  }
+
+  /** A story taken back to draft is no longer public: readers who may not see drafts are dropped. */
+  #evictReadersOfDraft(): void {
+    for (const sub of this.subscribers) {
+      if (canSeeStory(sub.connection.principal, 'draft')) continue
+      sub.connection.send(errorFrame('forbidden', 'this story is no longer public', this.storyId))
+      this.remove(sub)
+    }
+  }
+
+  /**
+   * Joins a reader (the subscribe handoff). In the queue: send `subscribed` with the head, replay
+   * `seq > since` (from the ring, else the log), or `reset` past the replay limit; then go live.
+   * @returns false when the reader was not joined (reset, refused, or cancelled meanwhile)
+   */
+  join(sub: Subscription, since: number | undefined): Promise<boolean> {
+    this.pendingJoins++
+    let joined = false
+    return this.#enqueue(async () => {
+      if (sub.cancelled || sub.connection.closed) return
+      const conn = sub.connection
+      if (!canSeeStory(conn.principal, this.status)) {
+        conn.send(errorFrame('not_found', `story ${this.slug} does not exist`, this.storyId))
+        return
+      }
+      if (since !== undefined && since > this.lastSeq) await this.#backfill() // we may be behind the log
+      const head = this.lastSeq
+      if (since !== undefined && since > head) {
+        conn.send(
+          errorFrame('bad_request', `since (${since}) is ahead of the story's head (${head})`, this.storyId),
+        )
+        return
+      }
+      if (since !== undefined && head - since > this.#deps.limits.replayLimit) {
+        conn.send(resetFrame(this.storyId, head))
+        return
+      }
+      const replay = since === undefined || since === head ? [] : await this.#framesAfter(since, head)
+      if (sub.cancelled || conn.closed) return
+      conn.send(subscribedFrame(this.storyId, head, this.lastUpdateAt, this.#deps.clock().toISOString()))
+      for (const frame of replay) conn.send(frame)
+      this.#deps.metrics.framesDelivered.inc(replay.length)
+      sub.lastSent = head
+      sub.active = true
+      this.subscribers.add(sub)
+      conn.subscriptions.set(this.storyId, sub)
+      this.#deps.metrics.subscriptions.inc()
+      joined = true
+    })
+      .catch(() => {})
+      .then(() => {
+        this.pendingJoins--
+        return joined
+      })
+  }
+
+  /** Frames for seq in (since, head]: from the in-memory ring when it reaches back far enough. */
+  async #framesAfter(since: number, head: number): Promise<Buffer[]> {
+    const oldest = this.#recent[0]
+    if (oldest && oldest.seq <= since + 1) {
+      return this.#recent.filter((e) => e.seq > since && e.seq <= head).map((e) => e.frame)
+    }
+    const rows = await readEvents(this.#deps.db, this.storyId, since, head - since)
+    return rows.map((row) => eventFrame(row.body))
+  }
+
+  /** Removes a subscriber at once (unsubscribe, eviction, closed connection). */
+  remove(sub: Subscription): void {
+    sub.cancelled = true
+    if (this.subscribers.delete(sub)) this.#deps.metrics.subscriptions.dec()
+    if (sub.connection.subscriptions.get(this.storyId) === sub)
+      sub.connection.subscriptions.delete(this.storyId)
+  }
+
+  get idle(): boolean {
+    return this.subscribers.size === 0 && this.pendingJoins === 0
+  }
+
+  close(): void {
+    this.closed = true
+    this.#unsubscribeBus?.()
+    this.#unsubscribeBus = null
+  }
+
+  /** For shutdown and tests: resolves when every queued task has run. */
+  settled(): Promise<void> {
+    return this.#queue
+  }
+}

@@ -1,0 +1,64 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+/** The service's Prometheus metrics, one registry per app so tests can build many apps. */
+export function createMetrics() {
+  const registry = new Registry()
+  const registers = [registry]
+  return {
+    registry,
+    connections: new Gauge({
+      name: 'liveline_ws_connections',
+      help: 'Open websocket connections',
+      registers,
+    }),
+    subscriptions: new Gauge({
+      name: 'liveline_ws_subscriptions',
+      help: 'Story subscriptions across open websocket connections',
+      registers,
+    }),
+    storiesFollowed: new Gauge({
+      name: 'liveline_stories_followed',
+      help: 'Stories this instance has local readers for (and is subscribed to on the bus)',
+      registers,
+    }),
+    eventsPublished: new Counter({
+      name: 'liveline_events_published_total',
+      help: 'Story events committed and published to the bus by this instance',
+      registers,
+    }),
+    busPublishFailures: new Counter({
+      name: 'liveline_bus_publish_failures_total',
+      help: 'Publishes the bus refused (the event is committed; readers catch up from the log)',
+      registers,
+    }),
+    framesDelivered: new Counter({
+      name: 'liveline_frames_delivered_total',
+      help: 'Event frames sent to websocket readers',
+      registers,
+    }),
+    busReconnects: new Counter({
+      name: 'liveline_bus_reconnects_total',
+      help: 'Bus reconnections',
+      registers,
+    }),
+    gapBackfills: new Counter({
+      name: 'liveline_gap_backfills_total',
+      help: 'Times a gap in the live stream was filled from the events table',
+      registers,
+    }),
+    slowReaderDisconnects: new Counter({
+      name: 'liveline_slow_reader_disconnects_total',
+      help: 'Readers closed with 1013 because they could not keep up',
+      registers,
+    }),
+    httpRequests: new Histogram({
+      name: 'liveline_http_request_duration_seconds',
+      help: 'HTTP request duration by method, route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>

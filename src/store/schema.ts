@@ -1,0 +1,80 @@
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
+
+/** The database as Kysely sees it: the one source of the row types below (see sql/). */
+export interface Database {
+  api_keys: ApiKeysTable
+  stories: StoriesTable
+  updates: UpdatesTable
+  events: EventsTable
+  idempotency_keys: IdempotencyKeysTable
+}
+
+export type Role = 'admin' | 'editor' | 'partner'
+export type StoryStatus = 'draft' | 'live' | 'ended'
+
+export interface ApiKeysTable {
+  id: string
+  name: string
+  role: Role
+  key_hash: string
+  created_at: Date
+  revoked_at: Date | null
+}
+
+export interface StoriesTable {
+  id: string
+  slug: string
+  title: string
+  summary: string | null
+  section: string | null
+  language: ColumnType<string, string | undefined, string>
+  status: StoryStatus
+  created_at: Date
+  updated_at: Date
+  last_update_at: Date | null
+  seq: ColumnType<number, number | undefined, number>
+  update_count: ColumnType<number, number | undefined, number>
+  pinned_update_id: string | null
+}
+
+export interface UpdatesTable {
+  id: string
+  story_id: string
+  headline: string | null
+  // json: written as a JSON string (pg would turn a JS array into a Postgres array), read as parsed JSON.
+  blocks: ColumnType<unknown, string, string>
+  html: string
+  key_event: boolean
+  author_id: string
+  author_name: string
+  created_at: Date
+  published_at: Date
+  edited_at: Date | null
+  deleted_at: Date | null
+  seq: number
+}
+
+export interface EventsTable {
+  story_id: string
+  seq: number
+  type: string
+  at: Date
+  body: string
+}
+
+export interface IdempotencyKeysTable {
+  api_key_id: string
+  key: string
+  story_id: string
+  request_hash: string
+  update_id: string
+  created_at: Date
+}
+
+export type ApiKeyRow = Selectable<ApiKeysTable>
+export type StoryRow = Selectable<StoriesTable>
+export type NewStoryRow = Insertable<StoriesTable>
+export type StoryRowPatch = Updateable<StoriesTable>
+export type UpdateRow = Selectable<UpdatesTable>
+export type NewUpdateRow = Insertable<UpdatesTable>
+export type EventRow = Selectable<EventsTable>

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto'
+import { canSeeStory, type Principal } from '../auth/roles.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { recordChange } from '../events/events.js'
+import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { slugify } from '../lib/slug.js'
+import type { Queryable } from '../store/db.js'
+import type { StoryRow, StoryRowPatch } from '../store/schema.js'
+import { presentStory } from './present.js'
+import type { CreateStoryInput, ListStoriesQuery, Story, UpdateStoryInput } from './schema.js'
+
+const UNIQUE_VIOLATION = '23505'
+const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === UNIQUE_VIOLATION
+
+/**
+ * The story `ref` (id or slug) names, as `principal` may see it.
+ * @throws AppError('not_found') when there is none, or it is a draft the caller may not see
+ */
+export async function getStoryRowOrThrow(
+  db: Queryable,
+  principal: Principal | null,
+  ref: string,
+): Promise<StoryRow> {
+  const row = await db
+    .selectFrom('stories')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', ref), eb('slug', '=', ref)]))
+    .executeTakeFirst()
+  // A draft is 404, not 403, to those who may not see it: its existence is newsroom-internal.
+  if (!row || !canSeeStory(principal, row.status))
+    throw new AppError('not_found', `story ${ref} does not exist`)
+  return row
+}
+
+export async function getStory(deps: Deps, principal: Principal | null, ref: string): Promise<Story> {
+  return presentStory(await getStoryRowOrThrow(deps.db, principal, ref))
+}
+
+export async function createStory(deps: Deps, input: CreateStoryInput): Promise<Story> {
+  const now = deps.clock()
+  const base = {
+    id: deps.newId(),
+    title: input.title,
+    summary: input.summary ?? null,
+    section: input.section ?? null,
+    language: input.language,
+    status: input.status,
+    created_at: now,
+    updated_at: now,
+    last_update_at: null,
+    pinned_update_id: null,
+  }
+  const insert = (slug: string) =>
+    deps.db
+      .insertInto('stories')
+      .values({ ...base, slug })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  if (input.slug) {
+    try {
+      return presentStory(await insert(input.slug))
+    } catch (err) {
+      if (isUniqueViolation(err))
+        throw new AppError('slug_taken', `the slug ${input.slug} is taken`, { slug: input.slug })
+      throw err
+    }
+  }
+  // A derived slug that is taken gets a short random suffix: two stories may share a headline.
+  const derived = slugify(input.title)
+  for (const slug of [derived, `${derived.slice(0, 73)}-${randomBytes(4).toString('hex').slice(0, 6)}`]) {
+    try {
+      return presentStory(await insert(slug))
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err
+    }
+  }
+  throw new AppError('slug_taken', `no free slug could be derived from the title; give one`, {
+    slug: derived,
+  })
+}
+
+export async function listStories(
+  deps: Deps,
+  principal: Principal | null,
+  query: ListStoriesQuery,
+): Promise<{ items: Story[]; nextCursor: string | null }> {
+  const after = query.cursor ? decodeCursor(query.cursor) : null
+  if (query.cursor && !after)
+    throw new AppError('invalid_request', 'invalid cursor', { cursor: 'not a cursor from this API' })
+  if (query.status === 'draft' && !canSeeStory(principal, 'draft')) return { items: [], nextCursor: null }
+  let q = deps.db.selectFrom('stories').selectAll()
+  if (query.status) q = q.where('status', '=', query.status)
+  else if (!canSeeStory(principal, 'draft')) q = q.where('status', '!=', 'draft')
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.at),
+        eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)]),
+      ]),
+    )
+  }
+  const rows = await q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute()
+  const page = rows.slice(0, query.limit)
+  const last = page[page.length - 1]
+  return {
+    items: page.map(presentStory),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
+  }
+}
+
+/** Edits a story and appends `story.updated` carrying its new state; a no-op patch changes nothing. */
+export async function updateStory(
+  deps: Deps,
+  principal: Principal,
+  ref: string,
+  input: UpdateStoryInput,
+): Promise<Story> {
+  const { id } = await getStoryRowOrThrow(deps.db, principal, ref)
+  return recordChange(deps, id, async (ctx) => {
+    const { story } = ctx
+    if (input.status && story.status === 'ended' && input.status !== 'ended') {
+      throw new AppError('story_ended', 'an ended story cannot be reopened')
+    }
+    if (input.pinnedUpdateId) {
+      const pinned = await ctx.tx
+        .selectFrom('updates')
+        .select('id')
+        .where('id', '=', input.pinnedUpdateId)
+        .where('story_id', '=', story.id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst()
+      if (!pinned) {
+        throw new AppError('invalid_request', 'pinnedUpdateId must name an update of this story', {
+          pinnedUpdateId: 'no such update in this story',
+        })
+      }
+    }
+    const patch: StoryRowPatch = {}
+    if (input.title !== undefined && input.title !== story.title) patch.title = input.title
+    if (input.summary !== undefined && input.summary !== story.summary) patch.summary = input.summary
+    if (input.section !== undefined && input.section !== story.section) patch.section = input.section
+    if (input.status !== undefined && input.status !== story.status) patch.status = input.status
+    if (input.pinnedUpdateId !== undefined && input.pinnedUpdateId !== story.pinned_update_id)
+      patch.pinned_update_id = input.pinnedUpdateId
+    if (Object.keys(patch).length === 0) return { result: presentStory(story), events: [] }
+    patch.updated_at = ctx.now
+    const seq = ctx.nextSeq()
+    const storyState = presentStory(ctx.storyAfter(patch))
+    return { result: storyState, storyPatch: patch, events: [{ seq, type: 'story.updated', storyState }] }
+  })
+}

@@ -1,0 +1,143 @@
+import { Hono } from 'hono'
+import { AppError } from '../errors.js'
+import type { AppEnv } from '../http/env.js'
+import { callerOf, requireAction } from '../http/middleware/auth.js'
+import type { OpenApiRegistry } from '../http/openapi.js'
+import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
+import { validate } from '../http/validate.js'
+import { PageQuery } from '../stories/schema.js'
+import { MAX_IDEMPOTENCY_KEY } from './idempotency.js'
+import { CreateUpdateInput, EditUpdateInput, Update, UpdateList } from './schema.js'
+import { createUpdate, deleteUpdate, editUpdate, getUpdate, listUpdates } from './updates.js'
+
+const UPDATE_NOT_FOUND = { 404: { description: 'No such story or update (deleted updates are gone)' } }
+
+export function updateRoutes(docs: OpenApiRegistry) {
+  const app = new Hono<AppEnv>()
+  const tag = 'Updates'
+
+  docs.add({
+    method: 'post',
+    path: '/v1/stories/:story/updates',
+    tag,
+    access: 'editor',
+    summary: 'Post an update to a story',
+    description:
+      'Appends `update.created` (and `story.updated` when `pinned`). With `Idempotency-Key`, a retry with the same key and body returns the first update with `Idempotent-Replayed: true`; the same key with another body is 422.',
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description: `Any string up to ${MAX_IDEMPOTENCY_KEY} characters, unique per post`,
+      },
+    ],
+    body: CreateUpdateInput,
+    responses: {
+      201: { description: 'Posted (or replayed)', schema: Update },
+      ...INVALID,
+      ...UNAUTHORIZED,
+      ...FORBIDDEN,
+      ...STORY_NOT_FOUND,
+      409: { description: 'The story has ended (`story_ended`)' },
+      413: { description: 'Body over the size limit' },
+      422: { description: 'Idempotency-Key reused with a different body (`idempotency_key_reused`)' },
+      ...UNAVAILABLE,
+    },
+  })
+  app.post(
+    '/stories/:story/updates',
+    requireAction('stories:write'),
+    validate('json', CreateUpdateInput),
+    async (c) => {
+      const idempotencyKey = c.req.header('Idempotency-Key')
+      if (
+        idempotencyKey !== undefined &&
+        (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)
+      ) {
+        throw new AppError('invalid_request', 'invalid Idempotency-Key header', {
+          'Idempotency-Key': `must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`,
+        })
+      }
+      const { update, replayed } = await createUpdate(c.var.deps, {
+        story: c.req.param('story'),
+        input: c.req.valid('json'),
+        author: callerOf(c),
+        idempotencyKey,
+      })
+      if (replayed) c.header('Idempotent-Replayed', 'true')
+      return c.json(update, 201)
+    },
+  )
+
+  docs.add({
+    method: 'get',
+    path: '/v1/stories/:story/updates',
+    tag,
+    access: 'public',
+    summary: 'List a story\u2019s updates, newest first',
+    query: PageQuery,
+    responses: {
+      200: { description: 'A page of updates', schema: UpdateList },
+      ...INVALID,
+      ...STORY_NOT_FOUND,
+    },
+  })
+  app.get('/stories/:story/updates', validate('query', PageQuery), async (c) => {
+    return c.json(await listUpdates(c.var.deps, c.var.principal, c.req.param('story'), c.req.valid('query')))
+  })
+
+  docs.add({
+    method: 'get',
+    path: '/v1/stories/:story/updates/:id',
+    tag,
+    access: 'public',
+    summary: 'Get one update',
+    responses: { 200: { description: 'The update', schema: Update }, ...UPDATE_NOT_FOUND },
+  })
+  app.get('/stories/:story/updates/:id', async (c) => {
+    return c.json(await getUpdate(c.var.deps, c.var.principal, c.req.param('story'), c.req.param('id')))
+  })
+
+  docs.add({
+    method: 'patch',
+    path: '/v1/stories/:story/updates/:id',
+    tag,
+    access: 'editor',
+    summary: 'Edit an update',
+    description:
+      'Sets `editedAt` and appends `update.edited`. Edits are allowed after a story has ended (corrections).',
+    body: EditUpdateInput,
+    responses: {
+      200: { description: 'The edited update', schema: Update },
+      ...INVALID,
+      ...UNAUTHORIZED,
+      ...FORBIDDEN,
+      ...UPDATE_NOT_FOUND,
+    },
+  })
+  app.patch(
+    '/stories/:story/updates/:id',
+    requireAction('stories:write'),
+    validate('json', EditUpdateInput),
+    async (c) => {
+      const { story, id } = c.req.param()
+      return c.json(await editUpdate(c.var.deps, callerOf(c), story, id, c.req.valid('json')))
+    },
+  )
+
+  docs.add({
+    method: 'delete',
+    path: '/v1/stories/:story/updates/:id',
+    tag,
+    access: 'editor',
+    summary: 'Delete an update',
+    description: 'Appends `update.deleted` (and `story.updated` when it was pinned: the story is unpinned).',
+    responses: { 204: { description: 'Deleted' }, ...UNAUTHORIZED, ...FORBIDDEN, ...UPDATE_NOT_FOUND },
+  })
+  app.delete('/stories/:story/updates/:id', requireAction('stories:write'), async (c) => {
+    const { story, id } = c.req.param()
+    await deleteUpdate(c.var.deps, callerOf(c), story, id)
+    return c.body(null, 204)
+  })
+
+  return app
+}

@@ -1,0 +1,209 @@
+import type { Principal } from '../auth/roles.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { type ChangeContext, type EventDraft, recordChange } from '../events/events.js'
+import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import type { Tx } from '../store/db.js'
+import type { StoryRowPatch, UpdateRow } from '../store/schema.js'
+import { presentStory } from '../stories/present.js'
+import type { PageQuery } from '../stories/schema.js'
+import { getStoryRowOrThrow } from '../stories/stories.js'
+import {
+  findIdempotentUpdateId,
+  type IdempotentRequest,
+  requestHash,
+  saveIdempotentUpdateId,
+} from './idempotency.js'
+import { presentUpdate } from './present.js'
+import { renderUpdateHtml } from './render.js'
+import type { CreateUpdateInput, EditUpdateInput, Update } from './schema.js'
+
+export interface CreateUpdateArgs {
+  story: string
+  input: CreateUpdateInput
+  author: Principal
+  idempotencyKey?: string | undefined
+}
+
+/** The result of createUpdate: `replayed` is true when an Idempotency-Key retry returned an earlier update. */
+export interface CreatedUpdate {
+  update: Update
+  replayed: boolean
+}
+
+/**
+ * Posts an update: one `update.created` event (and a `story.updated` when it is pinned).
+ * With an Idempotency-Key, a retry of the same request returns the first update instead of posting twice.
+ */
+export async function createUpdate(deps: Deps, args: CreateUpdateArgs): Promise<CreatedUpdate> {
+  const { id: storyId } = await getStoryRowOrThrow(deps.db, args.author, args.story)
+  const idempotent: IdempotentRequest | null = args.idempotencyKey
+    ? { apiKeyId: args.author.keyId, key: args.idempotencyKey, storyId, hash: requestHash(args.input) }
+    : null
+  return recordChange<CreatedUpdate>(deps, storyId, async (ctx) => {
+    if (idempotent) {
+      const earlierId = await findIdempotentUpdateId(ctx.tx, idempotent)
+      if (earlierId)
+        return {
+          result: { update: presentUpdate(await getUpdateRow(ctx.tx, earlierId)), replayed: true },
+          events: [],
+        }
+    }
+    // Checked under the story lock, so a concurrent PATCH to `ended` cannot slip in between.
+    if (ctx.story.status === 'ended') throw new AppError('story_ended', `story ${ctx.story.slug} has ended`)
+    const { input, author } = args
+    const seq = ctx.nextSeq()
+    const row = await ctx.tx
+      .insertInto('updates')
+      .values({
+        id: deps.newId(),
+        story_id: storyId,
+        headline: input.headline ?? null,
+        blocks: JSON.stringify(input.blocks),
+        html: renderUpdateHtml(input.headline, input.blocks),
+        key_event: input.keyEvent,
+        author_id: author.keyId,
+        author_name: author.name,
+        created_at: ctx.now,
+        published_at: ctx.now,
+        edited_at: null,
+        deleted_at: null,
+        seq,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    if (idempotent) await saveIdempotentUpdateId(ctx.tx, idempotent, row.id, ctx.now)
+    const update = presentUpdate(row)
+    const storyPatch: StoryRowPatch = { last_update_at: ctx.now, update_count: ctx.story.update_count + 1 }
+    const events: EventDraft[] = [{ seq, type: 'update.created', update }]
+    if (input.pinned) events.push(pinEvent(ctx, storyPatch, row.id))
+    return { result: { update, replayed: false }, storyPatch, events }
+  })
+}
+
+/** Pinning changes the story itself, so it is a change of its own: a `story.updated` event. */
+function pinEvent(ctx: ChangeContext, storyPatch: StoryRowPatch, pinnedUpdateId: string | null): EventDraft {
+  storyPatch.pinned_update_id = pinnedUpdateId
+  storyPatch.updated_at = ctx.now
+  const seq = ctx.nextSeq()
+  return { seq, type: 'story.updated', storyState: presentStory(ctx.storyAfter(storyPatch)) }
+}
+
+async function getUpdateRow(tx: Tx, id: string): Promise<UpdateRow> {
+  return tx.selectFrom('updates').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+}
+
+async function getLiveUpdateRowOrThrow(tx: Tx | Deps['db'], storyId: string, id: string): Promise<UpdateRow> {
+  const row = await tx
+    .selectFrom('updates')
+    .selectAll()
+    .where('id', '=', id)
+    .where('story_id', '=', storyId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  if (!row) throw new AppError('not_found', `update ${id} does not exist in this story`)
+  return row
+}
+
+export async function getUpdate(
+  deps: Deps,
+  principal: Principal | null,
+  story: string,
+  id: string,
+): Promise<Update> {
+  const { id: storyId } = await getStoryRowOrThrow(deps.db, principal, story)
+  return presentUpdate(await getLiveUpdateRowOrThrow(deps.db, storyId, id))
+}
+
+/** Updates newest first; deleted ones are absent. */
+export async function listUpdates(
+  deps: Deps,
+  principal: Principal | null,
+  story: string,
+  query: PageQuery,
+): Promise<{ items: Update[]; nextCursor: string | null }> {
+  const { id: storyId } = await getStoryRowOrThrow(deps.db, principal, story)
+  const after = query.cursor ? decodeCursor(query.cursor) : null
+  if (query.cursor && !after)
+    throw new AppError('invalid_request', 'invalid cursor', { cursor: 'not a cursor from this API' })
+  let q = deps.db
+    .selectFrom('updates')
+    .selectAll()
+    .where('story_id', '=', storyId)
+    .where('deleted_at', 'is', null)
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('published_at', '<', after.at),
+        eb.and([eb('published_at', '=', after.at), eb('id', '<', after.id)]),
+      ]),
+    )
+  }
+  const rows = await q
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute()
+  const page = rows.slice(0, query.limit)
+  const last = page[page.length - 1]
+  return {
+    items: page.map(presentUpdate),
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor({ at: last.published_at, id: last.id }) : null,
+  }
+}
+
+/** Edits an update in place: `editedAt` is set and an `update.edited` event carries the new state. */
+export async function editUpdate(
+  deps: Deps,
+  principal: Principal,
+  story: string,
+  id: string,
+  input: EditUpdateInput,
+): Promise<Update> {
+  const { id: storyId } = await getStoryRowOrThrow(deps.db, principal, story)
+  return recordChange(deps, storyId, async (ctx) => {
+    const current = await getLiveUpdateRowOrThrow(ctx.tx, storyId, id)
+    const headline = input.headline !== undefined ? input.headline : current.headline
+    const blocks = input.blocks ?? (current.blocks as CreateUpdateInput['blocks'])
+    const seq = ctx.nextSeq()
+    const row = await ctx.tx
+      .updateTable('updates')
+      .set({
+        headline,
+        blocks: JSON.stringify(blocks),
+        html: renderUpdateHtml(headline, blocks),
+        key_event: input.keyEvent ?? current.key_event,
+        edited_at: ctx.now,
+        seq,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const update = presentUpdate(row)
+    return {
+      result: update,
+      storyPatch: { last_update_at: ctx.now },
+      events: [{ seq, type: 'update.edited', update }],
+    }
+  })
+}
+
+/** Deletes an update: an `update.deleted` event, and the story is unpinned if it was the pinned one. */
+export async function deleteUpdate(
+  deps: Deps,
+  principal: Principal,
+  story: string,
+  id: string,
+): Promise<void> {
+  const { id: storyId } = await getStoryRowOrThrow(deps.db, principal, story)
+  await recordChange(deps, storyId, async (ctx) => {
+    await getLiveUpdateRowOrThrow(ctx.tx, storyId, id)
+    const seq = ctx.nextSeq()
+    await ctx.tx.updateTable('updates').set({ deleted_at: ctx.now, seq }).where('id', '=', id).execute()
+    const storyPatch: StoryRowPatch = { last_update_at: ctx.now, update_count: ctx.story.update_count - 1 }
+    const events: EventDraft[] = [{ seq, type: 'update.deleted', updateId: id }]
+    if (ctx.story.pinned_update_id === id) events.push(pinEvent(ctx, storyPatch, null))
+    return { result: undefined, storyPatch, events }
+  })
+}
