@@ -1,12 +1,15 @@
 import { createApp } from './app.js'
-import { loadConfig } from './config.js'
+import { type Config, loadConfig } from './config.js'
 import { listen } from './server.js'
+import { createStore } from './store/db.js'
+import { migrateToLatest } from './store/migrate.js'
 
 /** Everything must be down within this long after SIGTERM (Fly sends SIGKILL not long after). */
 const SHUTDOWN_DEADLINE_MS = 10_000
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.cwd())
+  if (process.argv[2] === 'migrate') return migrateOnly(config)
   const app = await createApp(config)
   const { log } = app.deps
   const running = await listen(app, config.port, config.host)
@@ -46,6 +49,19 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+/** `npm run migrate` / Fly's release command: apply pending migrations, then exit. */
+async function migrateOnly(config: Config): Promise<void> {
+  const store = await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  try {
+    const applied = await migrateToLatest(store.db, config.sqlDir)
+    process.stdout.write(
+      `${store.describe}: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'}\n`,
+    )
+  } finally {
+    await store.close()
+  }
 }
 
 main().catch((err: unknown) => {

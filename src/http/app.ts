@@ -36,8 +36,11 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
     '/v1/*',
     bodyLimit({
       maxSize: deps.limits.maxBodyBytes,
-      onError: (c) =>
-        c.json(errorBody('payload_too_large', `request body is over ${deps.limits.maxBodyBytes} bytes`), 413),
+      onError: (c) => {
+        // The rest of the body is never read: tell the client not to reuse this connection.
+        c.header('Connection', 'close')
+        return c.json(errorBody('payload_too_large', `request body is over ${deps.limits.maxBodyBytes} bytes`), 413)
+      },
     }),
   )
   app.use('/v1/*', authenticate())

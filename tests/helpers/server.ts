@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
+import { pino } from 'pino'
+import { inject } from 'vitest'
+import { type App, type AppOverrides, createApp } from '../../src/app.js'
+import { type Config, DEFAULT_LIMITS, type Limits } from '../../src/config.js'
+import { listen } from '../../src/server.js'
+import { Api } from './api.js'
+
+export const ADMIN_KEY = `ll_test_admin_${'x'.repeat(40)}`
+
+export interface TestServerOptions {
+  /** Use Redis (the shared one unless given) instead of the in-process bus. */
+  redis?: boolean | string
+  /** Bus channel prefix: instances that should hear each other share one. */
+  busPrefix?: string
+  databaseUrl?: string
+  limits?: Partial<Limits>
+  overrides?: AppOverrides
+  migrate?: boolean
+}
+
+export interface TestServer {
+  app: App
+  port: number
+  url: string
+  wsUrl: string
+  admin: Api
+  api(key?: string): Api
+  stop(): Promise<void>
+}
+
+export function testConfig(options: TestServerOptions = {}): Config {
+  const redisUrl = options.redis === true ? inject('redisUrl') : options.redis || undefined
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: options.databaseUrl ?? inject('databaseUrl'),
+    dataDir: 'memory://',
+    redisUrl,
+    busPrefix: options.busPrefix ?? `liveline-test:${inject('runId')}:${randomBytes(4).toString('hex')}:`,
+    adminKey: ADMIN_KEY,
+    adminKeyGenerated: false,
+    migrate: options.migrate ?? false,
+    sqlDir: resolve('sql'),
+    logLevel: 'silent',
+    limits: { ...DEFAULT_LIMITS, headCheckIntervalMs: 500, ...options.limits },
+  }
+}
+
+/** A real Liveline on a real port: HTTP and websockets, on the test database. */
+export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const config = testConfig(options)
+  const log = process.env.TEST_LOG ? pino({ level: process.env.TEST_LOG }) : pino({ level: 'silent' })
+  const app = await createApp(config, { log, ...options.overrides })
+  const running = await listen(app, 0, '127.0.0.1')
+  const url = `http://127.0.0.1:${running.port}`
+  let stopped = false
+  return {
+    app,
+    port: running.port,
+    url,
+    wsUrl: `ws://127.0.0.1:${running.port}/v1/live`,
+    admin: new Api(url, ADMIN_KEY),
+    api: (key?: string) => new Api(url, key),
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await app.live.close()
+      await running.stop(1000)
+      await app.close()
+    },
+  }
+}

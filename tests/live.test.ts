@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Api, keyFor, makeStory, textUpdate } from './helpers/api.js'
+import { startServer, type TestServer } from './helpers/server.js'
+import { connectReader, type Reader } from './helpers/ws-client.js'
+
+let server: TestServer
+let editor: Api
+let editorKey: string
+const readers: Reader[] = []
+const reader = async (key?: string) => {
+  const r = await connectReader(server.wsUrl, key ? { key } : {})
+  readers.push(r)
+  return r
+}
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+beforeAll(async () => {
+  server = await startServer({ limits: { replayLimit: 20 } })
+  editor = await keyFor(server.admin, 'editor')
+  editorKey = editor.key as string
+})
+afterAll(async () => {
+  for (const r of readers) r.close()
+  await server.stop()
+})
+
+describe('live websocket', () => {
+  it('answers subscribe with the head and pushes each update at once with its lastUpdateAt stamp', async () => {
+    const story = await makeStory(editor)
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('before'))
+    const r = await reader()
+    const subscribed = await r.subscribe(story.slug)
+    expect(subscribed).toEqual({
+      type: 'subscribed',
+      story: story.id,
+      seq: 1,
+      lastUpdateAt: expect.stringMatching(/Z$/),
+      serverTime: expect.stringMatching(/Z$/),
+    })
+    const posted = await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('live one'))
+    await r.waitFor((x) => x.events(story.id).length === 1)
+    const [event] = r.events(story.id)
+    const logged = (await server.api().get(`/v1/stories/${story.id}/events?since=1`)).body.events[0]
+    expect(event).toEqual(logged)
+    expect(event).toMatchObject({
+      seq: 2,
+      type: 'update.created',
+      lastUpdateAt: posted.body.publishedAt,
+      update: posted.body,
+    })
+  })
+
+  it('replays what a reader missed with since, then goes live: no gap, no duplicate', async () => {
+    const story = await makeStory(editor)
+    for (let i = 1; i <= 5; i++) await editor.post(`/v1/stories/${story.id}/updates`, textUpdate(`u${i}`))
+    const r = await reader()
+    expect((await r.subscribe(story.id, 2)).seq).toBe(5)
+    await r.waitFor((x) => x.events(story.id).length === 3)
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('u6'))
+    await r.waitFor((x) => x.events(story.id).length === 4)
+    expect(r.seqs(story.id)).toEqual([3, 4, 5, 6])
+    const kinds = r.frames
+      .filter((f) => f.story === story.id || f.event?.story === story.id)
+      .map((f) => f.type)
+    expect(kinds).toEqual(['subscribed', 'event', 'event', 'event', 'event'])
+  })
+
+  it('hands off from replay to live without a gap or duplicate while editors keep posting', async () => {
+    const story = await makeStory(editor)
+    const posting = (async () => {
+      for (let i = 1; i <= 30; i++) await editor.post(`/v1/stories/${story.id}/updates`, textUpdate(`u${i}`))
+    })()
+    await new Promise((r) => setTimeout(r, 60))
+    const late = await reader()
+    await late.subscribe(story.id, 0)
+    await posting
+    await late.waitFor((x) => x.seqs(story.id).at(-1) === 30, 10_000)
+    expect(late.seqs(story.id)).toEqual(range(1, 30))
+  })
+
+  it('sends reset when more than the replay limit lies after since, and the reader can resume from its head', async () => {
+    const story = await makeStory(editor)
+    for (let i = 1; i <= 25; i++) await editor.post(`/v1/stories/${story.id}/updates`, textUpdate(`u${i}`))
+    const r = await reader()
+    expect(await r.subscribe(story.id, 1)).toEqual({ type: 'reset', story: story.id, seq: 25 })
+    expect(r.events(story.id)).toEqual([])
+    expect((await r.subscribe(story.id, 25)).type).toBe('subscribed')
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('after reset'))
+    await r.waitFor((x) => x.seqs(story.id).length === 1)
+    expect(r.seqs(story.id)).toEqual([26])
+  })
+
+  it('stops sending after unsubscribe', async () => {
+    const story = await makeStory(editor)
+    const r = await reader()
+    await r.subscribe(story.id)
+    r.send({ type: 'unsubscribe', story: story.slug })
+    expect(await r.waitForFrame('unsubscribed')).toEqual({ type: 'unsubscribed', story: story.id })
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('not for you'))
+    const watcher = await reader()
+    await watcher.subscribe(story.id, 0)
+    await watcher.waitFor((x) => x.events(story.id).length === 1)
+    expect(r.events(story.id)).toEqual([])
+  })
+
+  it('answers bad frames with an error and keeps the connection open', async () => {
+    const story = await makeStory(editor)
+    const r = await reader()
+    r.send('not json')
+    r.send({ type: 'subscribe' })
+    r.send({ type: 'subscribe', story: story.id, since: -3 })
+    r.send({ type: 'dance' })
+    await r.waitFor((x) => x.frames.filter((f) => f.type === 'error').length === 4)
+    expect(r.frames.map((f) => f.code)).toEqual(['bad_request', 'bad_request', 'bad_request', 'bad_request'])
+    expect(r.frames.every((f) => typeof f.message === 'string')).toBe(true)
+    expect((await r.subscribe(story.id)).type).toBe('subscribed')
+  })
+
+  it('refuses unknown stories and drafts for readers without an editor key', async () => {
+    const draft = await makeStory(editor, { status: 'draft' })
+    const r = await reader()
+    expect(await r.subscribe('no-such-story')).toMatchObject({
+      type: 'error',
+      code: 'not_found',
+      story: 'no-such-story',
+    })
+    expect(await r.subscribe(draft.id)).toMatchObject({ type: 'error', code: 'not_found' })
+    const e = await reader(editorKey)
+    expect((await e.subscribe(draft.id)).type).toBe('subscribed')
+  })
+
+  it('drops public readers with forbidden when a story goes back to draft, keeping editors', async () => {
+    const story = await makeStory(editor)
+    const pub = await reader()
+    const ed = await reader(editorKey)
+    await pub.subscribe(story.id)
+    await ed.subscribe(story.id)
+    await editor.patch(`/v1/stories/${story.id}`, { status: 'draft' })
+    await pub.waitForFrame('error')
+    expect(pub.frames.find((f) => f.type === 'error')).toMatchObject({ code: 'forbidden', story: story.id })
+    await ed.waitFor((x) => x.events(story.id).length === 1)
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('internal'))
+    await ed.waitFor((x) => x.events(story.id).length === 2)
+    expect(pub.events(story.id)).toEqual([])
+  })
+
+  it('refuses the websocket upgrade for a bad key with 401 in the error shape', async () => {
+    const err = (await connectReader(server.wsUrl, { key: 'll_wrong' }).catch((e) => e)) as {
+      status: number
+      body: string
+    }
+    expect(err.status).toBe(401)
+    expect(JSON.parse(err.body).error.code).toBe('unauthorized')
+    const viaHeader = await connectReader(server.wsUrl, { headers: { Authorization: `Bearer ${editorKey}` } })
+    readers.push(viaHeader)
+    expect(viaHeader.ws.readyState).toBe(1)
+  })
+
+  it('delivers 30 updates to 50 readers exactly once each, in order', async () => {
+    const story = await makeStory(editor)
+    const crowd = await Promise.all(Array.from({ length: 50 }, () => reader()))
+    await Promise.all(crowd.map((r) => r.subscribe(story.id)))
+    for (let i = 1; i <= 30; i++)
+      await editor.post(`/v1/stories/${story.id}/updates`, textUpdate(`update ${i}`))
+    await Promise.all(crowd.map((r) => r.waitFor((x) => x.events(story.id).length >= 30, 10_000)))
+    await new Promise((r) => setTimeout(r, 100)) // anything extra (a duplicate) would land by now
+    for (const r of crowd) expect(r.seqs(story.id)).toEqual(range(1, 30))
+  })
+})
+
+describe('live websocket limits', () => {
+  let limited: TestServer
+  beforeAll(async () => {
+    limited = await startServer({
+      limits: { maxSubscriptionsPerConnection: 2, framesPerSecond: 5, maxBufferedBytes: 64 * 1024 },
+    })
+  })
+  afterAll(() => limited.stop())
+
+  it('refuses a subscription past the per-connection limit', async () => {
+    const ed = await keyFor(limited.admin, 'editor')
+    const stories = await Promise.all([1, 2, 3].map(() => makeStory(ed)))
+    const r = await connectReader(limited.wsUrl)
+    readers.push(r)
+    expect((await r.subscribe(stories[0]!.id)).type).toBe('subscribed')
+    expect((await r.subscribe(stories[1]!.id)).type).toBe('subscribed')
+    expect(await r.subscribe(stories[2]!.id)).toMatchObject({ type: 'error', code: 'too_many_subscriptions' })
+  })
+
+  it('rate-limits a flood of frames and closes an abusive connection with 1008', async () => {
+    const r = await connectReader(limited.wsUrl)
+    readers.push(r)
+    for (let i = 0; i < 12; i++) r.send({ type: 'unsubscribe', story: 'x' })
+    await r.waitFor((x) => x.frames.some((f) => f.code === 'rate_limited'))
+    for (let i = 0; i < 60; i++) r.send('garbage')
+    expect(await r.waitForClose()).toBe(1008)
+  })
+
+  it('refuses inbound frames over 16 KiB by closing with 1009', async () => {
+    const r = await connectReader(limited.wsUrl)
+    readers.push(r)
+    r.send({ type: 'subscribe', story: 'x'.repeat(17 * 1024) })
+    expect(await r.waitForClose()).toBe(1009)
+  })
+
+  it('disconnects a reader too slow to take its frames with 1013 instead of buffering', async () => {
+    const ed = await keyFor(limited.admin, 'editor')
+    const story = await makeStory(ed)
+    const slow = await connectReader(limited.wsUrl)
+    readers.push(slow)
+    await slow.subscribe(story.id)
+    const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket
+    socket.pause()
+    const big = Array.from({ length: 10 }, () => ({ type: 'text', text: 'x'.repeat(9000) }))
+    for (let i = 0; i < 30; i++) await ed.post(`/v1/stories/${story.id}/updates`, { blocks: big })
+    socket.resume()
+    expect(await slow.waitForClose(10_000)).toBe(1013)
+    const metrics = await limited.api().get('/metrics')
+    expect(metrics.body).toMatch(/liveline_slow_reader_disconnects_total 1/)
+  })
+})
+
+describe('heartbeat', () => {
+  it('drops a connection that stops answering pings', async () => {
+    const own = await startServer({ limits: { pingIntervalMs: 200 } })
+    try {
+      const r = await connectReader(own.wsUrl)
+      readers.push(r)
+      expect(own.app.live.connectionCount).toBe(1)
+      ;(r.ws as unknown as { _socket: { pause(): void } })._socket.pause()
+      const deadline = Date.now() + 5000
+      while (own.app.live.connectionCount > 0 && Date.now() < deadline)
+        await new Promise((x) => setTimeout(x, 50))
+      expect(own.app.live.connectionCount).toBe(0)
+    } finally {
+      await own.stop()
+    }
+  })
+})
+
+describe('shutdown', () => {
+  it('closes every websocket with 1012 so readers reconnect elsewhere', async () => {
+    const own = await startServer()
+    const r = await connectReader(own.wsUrl)
+    await own.stop()
+    expect(await r.waitForClose()).toBe(1012)
+  })
+})
