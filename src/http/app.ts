@@ -39,7 +39,10 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
       onError: (c) => {
         // The rest of the body is never read: tell the client not to reuse this connection.
         c.header('Connection', 'close')
-        return c.json(errorBody('payload_too_large', `request body is over ${deps.limits.maxBodyBytes} bytes`), 413)
+        return c.json(
+          errorBody('payload_too_large', `request body is over ${deps.limits.maxBodyBytes} bytes`),
+          413,
+        )
       },
     }),
   )
@@ -51,6 +54,20 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.route('/v1', eventRoutes(docs))
   app.route('/', healthRoutes(docs, options.ready))
 
+  docs.add({
+    method: 'get',
+    path: '/v1/live',
+    tag: 'Live',
+    access: 'public',
+    summary: 'Live websocket (upgrade): follow stories and receive their events as they happen',
+    description:
+      'Upgrade to a websocket. Key as `Authorization: Bearer` or `?key=`. Client frames: `{"type":"subscribe","story","since"?}`, `{"type":"unsubscribe","story"}`. Server frames: `subscribed`, `event`, `reset`, `unsubscribed`, `error`. Per story, each seq at most once, ascending, no gaps. Close codes: 1008 policy (revoked key, abuse), 1009 frame over 16 KiB, 1012 server restarting, 1013 reader too slow. See docs/live-protocol.md.',
+    responses: {
+      101: { description: 'Switching protocols' },
+      401: { description: 'Invalid or revoked key' },
+      503: { description: 'Shutting down, or the key could not be verified' },
+    },
+  })
   docs.add({
     method: 'get',
     path: '/openapi.json',

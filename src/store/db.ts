@@ -56,8 +56,11 @@ function createPostgresStore(url: string, poolSize: number): Store {
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   })
-  // An idle client losing its connection (Postgres restart) must not crash the process.
+  // A client losing its connection (Postgres restart, network cut) emits 'error'; unhandled, that
+  // would crash the process. The pool covers idle clients; checked-out ones need their own listener.
+  // The query in flight still rejects, and the request answers 503.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const parsed = new URL(url)
   return {

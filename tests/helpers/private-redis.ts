@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { Redis } from 'ioredis'
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * A redis-server of our own on another port, so a test can stop and restart it without touching
+ * the shared one on 6379.
+ */
+export class PrivateRedis {
+  readonly port: number
+  #proc: ChildProcess | null = null
+
+  constructor(port: number) {
+    this.port = port
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`
+  }
+
+  async start(): Promise<void> {
+    this.#proc = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    )
+    const deadline = Date.now() + 5000
+    for (;;) {
+      const client = new Redis(this.url, {
+        lazyConnect: true,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+      })
+      client.on('error', () => {})
+      try {
+        await client.connect()
+        await client.ping()
+        client.disconnect()
+        return
+      } catch {
+        client.disconnect()
+        if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not start`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.#proc
+    if (!proc || proc.exitCode !== null) return
+    this.#proc = null
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve())
+      proc.kill('SIGKILL')
+    })
+  }
+}

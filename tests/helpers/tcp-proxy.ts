@@ -1,0 +1,52 @@
+import { connect, createServer, type Server, type Socket } from 'node:net'
+
+/**
+ * A TCP proxy in front of a real server that a test can cut and restore, to see how the service
+ * behaves when its database goes away (without touching the shared Postgres).
+ */
+export class TcpProxy {
+  #server: Server | null = null
+  readonly #sockets = new Set<Socket>()
+  port = 0
+
+  constructor(
+    readonly targetHost: string,
+    readonly targetPort: number,
+  ) {}
+
+  async start(port = 0): Promise<number> {
+    const server = createServer((client) => {
+      const upstream = connect(this.targetPort, this.targetHost)
+      for (const s of [client, upstream]) {
+        this.#sockets.add(s)
+        s.on('close', () => this.#sockets.delete(s))
+        s.on('error', () => {
+          client.destroy()
+          upstream.destroy()
+        })
+      }
+      client.pipe(upstream)
+      upstream.pipe(client)
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, '127.0.0.1', () => resolve())
+    })
+    this.#server = server
+    this.port = (server.address() as { port: number }).port
+    return this.port
+  }
+
+  /** Drops every open connection and refuses new ones. */
+  async cut(): Promise<void> {
+    const server = this.#server
+    this.#server = null
+    for (const s of this.#sockets) s.destroy()
+    this.#sockets.clear()
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  async restore(): Promise<void> {
+    await this.start(this.port)
+  }
+}
