@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Api, keyFor, makeStory, textUpdate } from './helpers/api.js'
+import { type Api, makeStory, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
 let server: TestServer

@@ -21,6 +21,7 @@ export class RedisBus implements Bus {
   readonly #handlers = new TopicHandlers()
   readonly #reconnectListeners: Array<() => void> = []
   #everReady = false
+  #closed = false
 
   constructor(options: RedisBusOptions) {
     const parsed = new URL(options.url)
@@ -47,6 +48,7 @@ export class RedisBus implements Bus {
   }
 
   async publish(topic: string, message: string): Promise<void> {
+    if (this.#closed) throw new Error('bus is closed')
     await this.#pub.publish(this.#prefix + topic, message)
   }
 
@@ -68,10 +70,11 @@ export class RedisBus implements Bus {
   }
 
   isReady(): boolean {
-    return this.#pub.status === 'ready' && this.#sub.status === 'ready'
+    return !this.#closed && this.#pub.status === 'ready' && this.#sub.status === 'ready'
   }
 
   async close(): Promise<void> {
+    this.#closed = true
     this.#pub.disconnect()
     this.#sub.disconnect()
   }

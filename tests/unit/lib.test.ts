@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { decodeCursor, encodeCursor } from '../../src/lib/cursor.js'
+import { newId } from '../../src/lib/ids.js'
+import { slugify } from '../../src/lib/slug.js'
+import { requestHash } from '../../src/updates/idempotency.js'
+
+describe('slugify', () => {
+  it('folds accents and collapses punctuation to single dashes', () => {
+    expect(slugify('  São Paulo: “Élections” — 2026!  ')).toBe('sao-paulo-elections-2026')
+  })
+  it('caps the length without a trailing dash and never returns an empty slug', () => {
+    const slug = slugify(`${'word '.repeat(40)}`)
+    expect(slug.length).toBeLessThanOrEqual(80)
+    expect(slug.endsWith('-')).toBe(false)
+    expect(slugify('!!!')).toBe('story')
+  })
+})
+
+describe('cursors', () => {
+  it('round-trips a position and refuses anything else', () => {
+    const pos = { at: new Date('2026-11-24T13:26:34.369Z'), id: '01abc' }
+    expect(decodeCursor(encodeCursor(pos))).toEqual(pos)
+    expect(decodeCursor('garbage')).toBeNull()
+    expect(decodeCursor(Buffer.from('not-a-date|x').toString('base64url'))).toBeNull()
+  })
+})
+
+describe('ids', () => {
+  it('are unique and sort by creation time', () => {
+    const a = newId(1_700_000_000_000)
+    const b = newId(1_700_000_000_001)
+    expect(a < b).toBe(true)
+    expect(new Set(Array.from({ length: 1000 }, () => newId())).size).toBe(1000)
+    expect(a).toMatch(/^[0-9a-z]{26}$/)
+  })
+})
+
+describe('requestHash', () => {
+  it('ignores key order but not values', () => {
+    expect(requestHash({ a: 1, b: [{ x: 1, y: 2 }] })).toBe(requestHash({ b: [{ y: 2, x: 1 }], a: 1 }))
+    expect(requestHash({ a: 1 })).not.toBe(requestHash({ a: 2 }))
+  })
+})
