@@ -37,6 +37,7 @@ describe.each([
     const sub = buses.at(-1)!
     const got1: string[] = []
     const got2: string[] = []
+    await until(() => buses.every((b) => b.isReady()))
     await sub.subscribe('t', (m) => got1.push(m))
     await sub.subscribe('t', (m) => got2.push(m))
     await until(() => pub.isReady())
@@ -52,6 +53,7 @@ describe.each([
     const sub = buses.at(-1)!
     const a: string[] = []
     const b: string[] = []
+    await until(() => buses.every((x) => x.isReady()))
     const stopA = await sub.subscribe('a', (m) => a.push(m))
     await sub.subscribe('b', (m) => b.push(m))
     await until(() => pub.isReady())

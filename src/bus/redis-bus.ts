@@ -56,9 +56,13 @@ export class RedisBus implements Bus {
     const channel = this.#prefix + topic
     if (this.#handlers.add(topic, handler)) {
       const subscribing = this.#sub.subscribe(channel)
-      // While Redis is down the SUBSCRIBE waits in ioredis' queue and runs on reconnect; don't hold the caller.
-      if (this.#sub.status === 'ready') await subscribing
-      else subscribing.catch(() => {})
+      subscribing.catch(() => {})
+      // Wait for the SUBSCRIBE to land so nothing published from now on is missed; while Redis is
+      // down it waits in ioredis' queue and runs on reconnect, and we don't hold the caller long.
+      await Promise.race([
+        subscribing.then(() => undefined),
+        delay(this.#sub.status === 'ready' ? 5000 : 1000),
+      ])
     }
     return () => {
       if (this.#handlers.remove(topic, handler)) this.#sub.unsubscribe(channel).catch(() => {})
@@ -79,3 +83,5 @@ export class RedisBus implements Bus {
     this.#sub.disconnect()
   }
 }
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
