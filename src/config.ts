@@ -28,6 +28,8 @@ export interface Limits {
   headCheckIntervalMs: number
   /** Recent events kept in memory per followed story, so reconnecting readers replay without a query. */
   recentEventsPerStory: number
+  /** Bytes those recent events may take per story (large updates shorten the ring). */
+  recentBytesPerStory: number
 }
 
 export interface Config {
@@ -61,6 +63,7 @@ export const DEFAULT_LIMITS: Limits = {
   pingIntervalMs: 30_000,
   headCheckIntervalMs: 2000,
   recentEventsPerStory: 256,
+  recentBytesPerStory: 512 * 1024,
 }
 
 const intFrom = (min: number, max: number) =>

@@ -103,6 +103,18 @@ describe('live websocket', () => {
     expect(r.events(story.id)).toEqual([])
   })
 
+  it('handles a subscribe and an unsubscribe sent back to back in order', async () => {
+    const story = await makeStory(editor)
+    const r = await reader()
+    r.send({ type: 'subscribe', story: story.id })
+    r.send({ type: 'unsubscribe', story: story.id })
+    await r.waitForFrame('unsubscribed')
+    expect(r.frames.map((f) => f.type)).toEqual(['subscribed', 'unsubscribed'])
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('after unsubscribe'))
+    await new Promise((x) => setTimeout(x, 100))
+    expect(r.events(story.id)).toEqual([])
+  })
+
   it('answers bad frames with an error and keeps the connection open', async () => {
     const story = await makeStory(editor)
     const r = await reader()

@@ -14,10 +14,12 @@ export class Connection {
   readonly ws: WebSocket
   readonly principal: Principal | null
   readonly openedAt = Date.now()
-  /** storyId -> the subscription's delivery position. */
+  /** storyId -> the subscription's delivery position (including subscriptions still joining). */
   readonly subscriptions = new Map<string, Subscription>()
   /** Subscribe requests still resolving their story (they count against the limit too). */
   pendingSubscribes = 0
+  /** Frames from this client are handled in order: a subscribe completes before the next frame runs. */
+  inbox: Promise<void> = Promise.resolve()
   alive = true
   strikes = 0
   framesSent = 0

@@ -55,7 +55,10 @@ export class Hub {
       active: false,
       cancelled: false,
     }
+    // Registered before it joins, so an unsubscribe sent meanwhile finds (and cancels) it.
+    conn.subscriptions.set(channel.storyId, sub)
     const joined = await channel.join(sub, since)
+    if (!joined && conn.subscriptions.get(channel.storyId) === sub) conn.subscriptions.delete(channel.storyId)
     if (channel.failed) {
       // The database or bus is down: tell the reader to come back, rather than leave it hanging.
       conn.close(CLOSE_TRY_AGAIN_LATER, 'service unavailable')

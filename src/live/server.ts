@@ -123,14 +123,17 @@ export class LiveServer {
       return
     }
     const frame = parseClientFrame(text)
-    if ('error' in frame) this.#refuse(conn, 'bad_request', frame.error)
-    else if (frame.type === 'subscribe') {
-      this.hub.subscribe(conn, frame.story, frame.since).catch((err: unknown) => {
-        this.#deps.log.error({ err }, 'subscribe failed')
-      })
-    } else {
-      this.hub.unsubscribe(conn, frame.story)
+    if ('error' in frame) {
+      this.#refuse(conn, 'bad_request', frame.error)
+      return
     }
+    conn.inbox = conn.inbox
+      .then(() =>
+        frame.type === 'subscribe'
+          ? this.hub.subscribe(conn, frame.story, frame.since)
+          : this.hub.unsubscribe(conn, frame.story),
+      )
+      .catch((err: unknown) => this.#deps.log.error({ err }, `${frame.type} failed`))
   }
 
   /** A bad frame gets an error and keeps the connection; a client that keeps at it is closed (1008). */

@@ -35,6 +35,7 @@ export class StoryChannel {
   failed = false
   readonly #deps: Deps
   readonly #recent: Array<{ seq: number; frame: Buffer }> = []
+  #recentBytes = 0
   #queue: Promise<void>
   #unsubscribeBus: (() => void) | null = null
   #headCheckQueued = false
@@ -122,8 +123,7 @@ export class StoryChannel {
     const frame = eventFrame(body)
     this.lastSeq = seq
     this.lastUpdateAt = event.lastUpdateAt
-    this.#recent.push({ seq, frame })
-    if (this.#recent.length > this.#deps.limits.recentEventsPerStory) this.#recent.shift()
+    this.#remember(seq, frame)
     if (event.type === 'story.updated' && event.storyState) {
       this.status = event.storyState.status
       if (this.status === 'draft') this.#evictReadersOfDraft()
@@ -135,6 +135,18 @@ export class StoryChannel {
       if (sub.connection.send(frame)) sent++
     }
     this.#deps.metrics.framesDelivered.inc(sent)
+  }
+
+  /** Keeps the frame in the ring of recent events, within its count and byte bounds. */
+  #remember(seq: number, frame: Buffer): void {
+    const { recentEventsPerStory, recentBytesPerStory } = this.#deps.limits
+    this.#recent.push({ seq, frame })
+    this.#recentBytes += frame.length
+    while (this.#recent.length > recentEventsPerStory || this.#recentBytes > recentBytesPerStory) {
+      const dropped = this.#recent.shift()
+      if (!dropped) break
+      this.#recentBytes -= dropped.frame.length
+    }
   }
 
   /** A story taken back to draft is no longer public: readers who may not see drafts are dropped. */
@@ -181,7 +193,6 @@ export class StoryChannel {
       sub.lastSent = head
       sub.active = true
       this.subscribers.add(sub)
-      conn.subscriptions.set(this.storyId, sub)
       this.#deps.metrics.subscriptions.inc()
       joined = true
     })

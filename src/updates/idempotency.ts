@@ -58,15 +58,25 @@ export async function saveIdempotentUpdateId(
   updateId: string,
   now: Date,
 ): Promise<void> {
-  await tx
-    .insertInto('idempotency_keys')
-    .values({
-      api_key_id: req.apiKeyId,
-      key: req.key,
-      story_id: req.storyId,
-      request_hash: req.hash,
-      update_id: updateId,
-      created_at: now,
-    })
-    .execute()
+  try {
+    await tx
+      .insertInto('idempotency_keys')
+      .values({
+        api_key_id: req.apiKeyId,
+        key: req.key,
+        story_id: req.storyId,
+        request_hash: req.hash,
+        update_id: updateId,
+        created_at: now,
+      })
+      .execute()
+  } catch (err) {
+    // The same key used at the same moment on another story (whose lock we do not hold).
+    if ((err as { code?: unknown } | null)?.code === '23505') {
+      throw new AppError('idempotency_key_reused', 'this Idempotency-Key is in use by another request', {
+        idempotencyKey: req.key,
+      })
+    }
+    throw err
+  }
 }
