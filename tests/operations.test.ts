@@ -82,6 +82,20 @@ describe('operations endpoints', () => {
     r.close()
   })
 
+  it('answers CORS preflights so browser pages on other origins can call the API', async () => {
+    const res = await fetch(`${server.url}/v1/stories`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://news.example.com',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization, content-type, idempotency-key',
+      },
+    })
+    expect(res.status).toBe(204)
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key')
+  })
+
   it('echoes a request id, or makes one', async () => {
     const given = await server.api().get('/healthz', { 'X-Request-Id': 'abc-123' })
     expect(given.headers.get('x-request-id')).toBe('abc-123')

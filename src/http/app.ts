@@ -1,6 +1,7 @@
 import { Scalar } from '@scalar/hono-api-reference'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
 import { keyRoutes } from '../auth/routes.js'
 import type { Deps } from '../deps.js'
 import { eventRoutes } from '../events/routes.js'
@@ -32,6 +33,18 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
     await next()
   })
   app.use('*', requestLog())
+  // Readers' pages and partners' sites call the API from other origins. Keys travel in the
+  // Authorization header, never cookies, so allowing any origin exposes nothing extra.
+  app.use(
+    '/v1/*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After'],
+      maxAge: 600,
+    }),
+  )
   app.use(
     '/v1/*',
     bodyLimit({
