@@ -1,3 +1,5 @@
+import { AppError } from '../errors.js'
+
 /**
  * Keyset pagination cursors: opaque to clients, they carry the (time, id) of the last item
  * on the page so the next page starts strictly after it, even while new items arrive.
@@ -20,4 +22,40 @@ export function decodeCursor(cursor: string): CursorPosition | null {
   const id = text.slice(bar + 1)
   if (Number.isNaN(at.getTime()) || !/^[0-9a-z]{1,64}$/.test(id)) return null
   return { at, id }
+}
+
+/** A page of items, newest first, and the cursor of the next page (null on the last one). */
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+/**
+ * The cursor a client sent, decoded; undefined when it sent none.
+ * @throws AppError('invalid_request') for a cursor this service did not make
+ */
+export function cursorOrThrow(cursor: string | undefined): CursorPosition | undefined {
+  if (cursor === undefined) return undefined
+  const position = decodeCursor(cursor)
+  if (!position)
+    throw new AppError('invalid_request', 'invalid cursor', { cursor: 'not a cursor from this API' })
+  return position
+}
+
+/**
+ * Turns `limit + 1` fetched rows into a page: the extra row only says that another page exists.
+ * @example toPage(rows, 20, (r) => ({ at: r.created_at, id: r.id }), presentStory)
+ */
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  position: (row: R) => CursorPosition,
+  present: (row: R) => T,
+): Page<T> {
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return {
+    items: page.map(present),
+    nextCursor: rows.length > limit && last ? encodeCursor(position(last)) : null,
+  }
 }

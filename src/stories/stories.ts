@@ -3,7 +3,7 @@ import { canSeeStory, type Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { recordChange } from '../events/events.js'
-import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
 import { slugify } from '../lib/slug.js'
 import type { Queryable } from '../store/db.js'
 import type { StoryRow, StoryRowPatch } from '../store/schema.js'
@@ -84,33 +84,20 @@ export async function listStories(
   deps: Deps,
   principal: Principal | null,
   query: ListStoriesQuery,
-): Promise<{ items: Story[]; nextCursor: string | null }> {
-  const after = query.cursor ? decodeCursor(query.cursor) : null
-  if (query.cursor && !after)
-    throw new AppError('invalid_request', 'invalid cursor', { cursor: 'not a cursor from this API' })
+): Promise<Page<Story>> {
+  const after = cursorOrThrow(query.cursor)
   if (query.status === 'draft' && !canSeeStory(principal, 'draft')) return { items: [], nextCursor: null }
   let q = deps.db.selectFrom('stories').selectAll()
   if (query.status) q = q.where('status', '=', query.status)
   else if (!canSeeStory(principal, 'draft')) q = q.where('status', '!=', 'draft')
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.at),
-        eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)]),
-      ]),
-    )
-  }
+  // Row comparison: strictly after the cursor in (created_at, id) order, and it can use the index.
+  if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)))
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(query.limit + 1)
     .execute()
-  const page = rows.slice(0, query.limit)
-  const last = page[page.length - 1]
-  return {
-    items: page.map(presentStory),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
-  }
+  return toPage(rows, query.limit, (r) => ({ at: r.created_at, id: r.id }), presentStory)
 }
 
 /** Edits a story and appends `story.updated` carrying its new state; a no-op patch changes nothing. */

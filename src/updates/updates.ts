@@ -2,7 +2,7 @@ import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { type ChangeContext, type EventDraft, recordChange } from '../events/events.js'
-import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
 import type { Tx } from '../store/db.js'
 import type { StoryRowPatch, UpdateRow } from '../store/schema.js'
 import { presentStory } from '../stories/present.js'
@@ -121,36 +121,21 @@ export async function listUpdates(
   principal: Principal | null,
   story: string,
   query: PageQuery,
-): Promise<{ items: Update[]; nextCursor: string | null }> {
+): Promise<Page<Update>> {
   const { id: storyId } = await getStoryRowOrThrow(deps.db, principal, story)
-  const after = query.cursor ? decodeCursor(query.cursor) : null
-  if (query.cursor && !after)
-    throw new AppError('invalid_request', 'invalid cursor', { cursor: 'not a cursor from this API' })
+  const after = cursorOrThrow(query.cursor)
   let q = deps.db
     .selectFrom('updates')
     .selectAll()
     .where('story_id', '=', storyId)
     .where('deleted_at', 'is', null)
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('published_at', '<', after.at),
-        eb.and([eb('published_at', '=', after.at), eb('id', '<', after.id)]),
-      ]),
-    )
-  }
+  if (after) q = q.where((eb) => eb(eb.refTuple('published_at', 'id'), '<', eb.tuple(after.at, after.id)))
   const rows = await q
     .orderBy('published_at', 'desc')
     .orderBy('id', 'desc')
     .limit(query.limit + 1)
     .execute()
-  const page = rows.slice(0, query.limit)
-  const last = page[page.length - 1]
-  return {
-    items: page.map(presentUpdate),
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ at: last.published_at, id: last.id }) : null,
-  }
+  return toPage(rows, query.limit, (r) => ({ at: r.published_at, id: r.id }), presentUpdate)
 }
 
 /** Edits an update in place: `editedAt` is set and an `update.edited` event carries the new state. */
