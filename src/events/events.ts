@@ -148,3 +148,16 @@ export async function readHeads(db: Queryable, storyIds: string[]): Promise<Map<
   const rows = await db.selectFrom('stories').select(['id', 'seq']).where('id', 'in', storyIds).execute()
   return new Map(rows.map((r) => [r.id, r.seq]))
 }
+
+/** Where a story's log stands: its head seq, status and last-update stamp. */
+export async function readStoryPosition(
+  db: Queryable,
+  storyId: string,
+): Promise<{ seq: number; status: StoryRow['status']; lastUpdateAt: string | null }> {
+  const row = await db
+    .selectFrom('stories')
+    .select(['seq', 'status', 'last_update_at'])
+    .where('id', '=', storyId)
+    .executeTakeFirstOrThrow()
+  return { seq: row.seq, status: row.status, lastUpdateAt: toWireTimeOrNull(row.last_update_at) }
+}

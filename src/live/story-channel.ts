@@ -1,8 +1,7 @@
 import { canSeeStory } from '../auth/roles.js'
 import { storyTopic } from '../bus/bus.js'
 import type { Deps } from '../deps.js'
-import { decodeBusMessage, readEvents } from '../events/events.js'
-import { toWireTimeOrNull } from '../lib/time.js'
+import { decodeBusMessage, readEvents, readStoryPosition } from '../events/events.js'
 import type { StoryStatus } from '../store/schema.js'
 import type { Subscription } from './connection.js'
 import { errorFrame, eventFrame, resetFrame, subscribedFrame } from './protocol.js'
@@ -56,14 +55,10 @@ export class StoryChannel {
     this.#unsubscribeBus = await this.#deps.bus.subscribe(storyTopic(this.storyId), (message) =>
       this.#onBusMessage(message),
     )
-    const row = await this.#deps.db
-      .selectFrom('stories')
-      .select(['seq', 'status', 'last_update_at'])
-      .where('id', '=', this.storyId)
-      .executeTakeFirstOrThrow()
-    this.lastSeq = row.seq
-    this.status = row.status
-    this.lastUpdateAt = toWireTimeOrNull(row.last_update_at)
+    const position = await readStoryPosition(this.#deps.db, this.storyId)
+    this.lastSeq = position.seq
+    this.status = position.status
+    this.lastUpdateAt = position.lastUpdateAt
   }
 
   #enqueue(task: Task): Promise<void> {
