@@ -6,12 +6,6 @@ import * as v from 'valibot'
 export interface Limits {
   /** Largest HTTP request body, in bytes (413 above). */
   maxBodyBytes: number
-  /** Most blocks in one update. */
-  maxBlocks: number
-  /** Longest text of one block, in characters. */
-  maxTextLength: number
-  /** Longest headline, title or summary, in characters. */
-  maxHeadlineLength: number
   /** Largest inbound websocket frame (the contract's 16 KiB). */
   maxFrameBytes: number
   /** Most stories one websocket connection may follow. */
@@ -52,9 +46,6 @@ export interface Config {
 
 export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 256 * 1024,
-  maxBlocks: 50,
-  maxTextLength: 10_000,
-  maxHeadlineLength: 300,
   maxFrameBytes: 16 * 1024,
   maxSubscriptionsPerConnection: 100,
   maxBufferedBytes: 1024 * 1024,
@@ -105,16 +96,22 @@ export function generateKey(): string {
 
 /**
  * Reads the environment into a Config. Throws a readable error naming every bad variable.
+ * `serving: false` is for one-off commands (migrate) that never hand out the admin key.
  * @example loadConfig(process.env, process.cwd())
  */
-export function loadConfig(env: Record<string, string | undefined>, cwd: string): Config {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  cwd: string,
+  options: { serving?: boolean } = {},
+): Config {
   const parsed = v.safeParse(EnvSchema, env)
   if (!parsed.success) {
     const problems = parsed.issues.map((i) => `${v.getDotPath(i) ?? '(env)'}: ${i.message}`)
     throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`)
   }
   const e = parsed.output
-  if (!e.LIVELINE_ADMIN_KEY && e.NODE_ENV === 'production') {
+  // Only a serving process needs the key; `migrate` (Fly's release command) does not.
+  if (!e.LIVELINE_ADMIN_KEY && e.NODE_ENV === 'production' && options.serving !== false) {
     throw new Error(
       'LIVELINE_ADMIN_KEY must be set when NODE_ENV=production (a generated key would be lost on restart)',
     )

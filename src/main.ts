@@ -8,8 +8,9 @@ import { migrateToLatest } from './store/migrate.js'
 const SHUTDOWN_DEADLINE_MS = 10_000
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, process.cwd())
-  if (process.argv[2] === 'migrate') return migrateOnly(config)
+  const command = process.argv[2]
+  const config = loadConfig(process.env, process.cwd(), { serving: command !== 'migrate' })
+  if (command === 'migrate') return migrateOnly(config)
   const app = await createApp(config)
   const { log } = app.deps
   const running = await listen(app, config.port, config.host)

@@ -96,6 +96,13 @@ describe('operations endpoints', () => {
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key')
   })
 
+  it('answers a plain HTTP GET of the websocket endpoint with 426', async () => {
+    const res = await server.api().get('/v1/live')
+    expect(res.status).toBe(426)
+    expect(res.headers.get('upgrade')).toBe('websocket')
+    expect(res.body.error.code).toBe('upgrade_required')
+  })
+
   it('echoes a request id, or makes one', async () => {
     const given = await server.api().get('/healthz', { 'X-Request-Id': 'abc-123' })
     expect(given.headers.get('x-request-id')).toBe('abc-123')

@@ -135,6 +135,18 @@ describe('posting updates', () => {
     expect(big.body.error.code).toBe('payload_too_large')
   })
 
+  it('says so when a JSON body is sent without Content-Type: application/json', async () => {
+    const story = await makeStory(editor)
+    const res = await editor.post(`/v1/stories/${story.id}/updates`, JSON.stringify(textUpdate('x')), {
+      'Content-Type': 'text/plain',
+    })
+    expect(res.status).toBe(400)
+    expect(res.body.error).toMatchObject({
+      code: 'invalid_request',
+      details: { 'Content-Type': expect.any(String) },
+    })
+  })
+
   it('answers 404 in the error shape for an unknown story or route', async () => {
     const res = await editor.post('/v1/stories/no-such-story/updates', textUpdate('x'))
     expect(res.status).toBe(404)
@@ -208,6 +220,15 @@ describe('editing, deleting and listing updates', () => {
       head: 2,
     })
     expect(events.events[0].lastUpdateAt).toBe(edited.body.editedAt)
+  })
+
+  it('appends nothing for an edit that changes nothing', async () => {
+    const story = await makeStory(editor)
+    const created = (await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('same'))).body
+    const res = await editor.patch(`/v1/stories/${story.id}/updates/${created.id}`, textUpdate('same'))
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual(created)
+    expect((await server.api().get(`/v1/stories/${story.id}`)).body.seq).toBe(1)
   })
 
   it('refuses an empty edit', async () => {

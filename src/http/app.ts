@@ -78,8 +78,17 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
     responses: {
       101: { description: 'Switching protocols' },
       401: { description: 'Invalid or revoked key' },
+      426: { description: 'A plain HTTP request without an Upgrade (`upgrade_required`)' },
       503: { description: 'Shutting down, or the key could not be verified' },
     },
+  })
+  // A plain GET reaching here did not ask to upgrade (upgrades never reach Hono: the live server takes them).
+  app.get('/v1/live', (c) => {
+    c.header('Upgrade', 'websocket')
+    return c.json(
+      errorBody('upgrade_required', 'this endpoint speaks websocket: send an Upgrade request'),
+      426,
+    )
   })
   docs.add({
     method: 'get',

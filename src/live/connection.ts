@@ -6,7 +6,7 @@ import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
 // One options object for every send: no per-frame allocation on the fan-out path.
 const TEXT: { binary: boolean; compress: boolean } = { binary: false, compress: false }
 
-/** Strikes (bad or rate-limited frames) after which a connection is closed as abusive. */
+/** Strikes (bad or rate-limited frames) within one ping interval after which a connection is closed as abusive. */
 export const MAX_STRIKES = 50
 
 /** One reader's websocket: sending with backpressure, inbound rate limiting, and its story subscriptions. */

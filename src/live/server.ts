@@ -145,6 +145,7 @@ export class LiveServer {
   /** Ping every connection; one that did not answer since the last round is dead. */
   #heartbeat(): void {
     for (const conn of this.#connections) {
+      conn.strikes = 0 // strikes count per ping interval: abuse is a burst, not a lifetime total
       if (!conn.alive) {
         conn.ws.terminate()
         continue

@@ -151,6 +151,13 @@ export async function editUpdate(
     const current = await getLiveUpdateRowOrThrow(ctx.tx, storyId, id)
     const headline = input.headline !== undefined ? input.headline : current.headline
     const blocks = input.blocks ?? (current.blocks as CreateUpdateInput['blocks'])
+    const keyEvent = input.keyEvent ?? current.key_event
+    const unchanged =
+      headline === current.headline &&
+      keyEvent === current.key_event &&
+      JSON.stringify(blocks) === JSON.stringify(current.blocks)
+    // Like a story PATCH: saving without changes is not a correction readers need to see.
+    if (unchanged) return { result: presentUpdate(current), events: [] }
     const seq = ctx.nextSeq()
     const row = await ctx.tx
       .updateTable('updates')
@@ -158,7 +165,7 @@ export async function editUpdate(
         headline,
         blocks: JSON.stringify(blocks),
         html: renderUpdateHtml(headline, blocks),
-        key_event: input.keyEvent ?? current.key_event,
+        key_event: keyEvent,
         edited_at: ctx.now,
         seq,
       })

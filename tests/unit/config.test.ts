@@ -52,7 +52,8 @@ describe('loadConfig', () => {
     )
   })
 
-  it('refuses to generate an admin key in production', () => {
+  it('refuses to generate an admin key in production, except for one-off commands', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' }, '/')).toThrow(/LIVELINE_ADMIN_KEY/)
+    expect(loadConfig({ NODE_ENV: 'production' }, '/', { serving: false }).migrate).toBe(true)
   })
 })
