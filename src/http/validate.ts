@@ -33,8 +33,19 @@ const TARGET_NAMES: Partial<Record<keyof ValidationTargets, string>> = {
  * @example app.post('/x', validate('json', CreateStoryInput), (c) => c.json(c.req.valid('json')))
  */
 export function validate<T extends keyof ValidationTargets, S extends Schema>(target: T, schema: S) {
-  return validator(
-    target,
-    (value) => parseOrThrow(schema, value, TARGET_NAMES[target] ?? target) as v.InferOutput<S>,
-  )
+  return validator(target, (value, c) => {
+    // Without this, a JSON body sent with another Content-Type reads as empty and the error names missing fields.
+    if (target === 'json' && !JSON_MEDIA_TYPE.test(c.req.header('Content-Type') ?? '')) {
+      throw new AppError(
+        'invalid_request',
+        'the body must be JSON, sent with Content-Type: application/json',
+        {
+          'Content-Type': 'must be application/json',
+        },
+      )
+    }
+    return parseOrThrow(schema, value, TARGET_NAMES[target] ?? target) as v.InferOutput<S>
+  })
 }
+
+const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i
