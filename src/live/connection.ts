@@ -6,6 +6,9 @@ import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
 // One options object for every send: no per-frame allocation on the fan-out path.
 const TEXT: { binary: boolean; compress: boolean } = { binary: false, compress: false }
 
+/** How long a reader closed for being slow gets to take its close frame before the socket is cut. */
+const SLOW_READER_GRACE_MS = 5000
+
 /** Strikes (bad or rate-limited frames) within one ping interval after which a connection is closed as abusive. */
 export const MAX_STRIKES = 50
 
@@ -68,6 +71,9 @@ export class Connection {
     if (this.closed) return
     this.closed = true
     this.ws.close(code, reason)
+    // The close frame waits behind everything already queued; a reader that cannot drain it would
+    // hold that memory for ws's 30 s close timeout. Cut it off sooner: it resumes with `since`.
+    if (code === CLOSE_TRY_AGAIN_LATER) setTimeout(() => this.ws.terminate(), SLOW_READER_GRACE_MS).unref()
   }
 }
 
