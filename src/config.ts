@@ -24,6 +24,8 @@ export interface Limits {
   recentEventsPerStory: number
   /** Bytes those recent events may take per story (large updates shorten the ring). */
   recentBytesPerStory: number
+  /** Frames sent per turn of the event loop when fanning one event out to a big story. */
+  fanoutChunk: number
 }
 
 export interface Config {
@@ -55,6 +57,7 @@ export const DEFAULT_LIMITS: Limits = {
   headCheckIntervalMs: 2000,
   recentEventsPerStory: 256,
   recentBytesPerStory: 512 * 1024,
+  fanoutChunk: 512,
 }
 
 const intFrom = (min: number, max: number) =>

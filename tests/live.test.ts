@@ -15,7 +15,8 @@ const reader = async (key?: string) => {
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 beforeAll(async () => {
-  server = await startServer({ limits: { replayLimit: 20 } })
+  // Tiny fan-out chunks: delivery to the crowds below crosses many event-loop turns.
+  server = await startServer({ limits: { replayLimit: 20, fanoutChunk: 7 } })
   editor = await keyFor(server.admin, 'editor')
   editorKey = editor.key as string
 })

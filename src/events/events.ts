@@ -24,6 +24,7 @@ export interface ChangeContext {
   storyAfter(patch: StoryRowPatch): StoryRow
 }
 
+/** What a change did. No events means nothing changed: the story row is left as it was. */
 export interface ChangeOutcome<T> {
   result: T
   storyPatch?: StoryRowPatch
@@ -31,24 +32,25 @@ export interface ChangeOutcome<T> {
 }
 
 /**
- * The one write path of the service. In a single transaction it locks the story row, runs
- * `change` (domain rows), moves the story head to the last seq taken and appends one event row
- * per draft. Only after commit does it publish the events: the log is the truth, the bus a hint.
- * @example await recordChange(deps, story.id, async (ctx) => ({ result, events: [{ seq: ctx.nextSeq(), type: 'update.deleted', updateId }] }))
+ * The one write path of the service. In a single transaction it locks the story row (found by
+ * id or slug), runs `change` (domain rows), then moves the story head to the last seq taken and
+ * appends one event row per draft, in one statement. Only after commit does it publish the
+ * events: the log is the truth, the bus a hint. Writers may see drafts: no visibility check here.
+ * @example await recordChange(deps, 'rafah-talks', async (ctx) => ({ result, events: [{ seq: ctx.nextSeq(), type: 'update.deleted', updateId }] }))
  */
 export async function recordChange<T>(
   deps: Deps,
-  storyId: string,
+  storyRef: string,
   change: (ctx: ChangeContext) => Promise<ChangeOutcome<T>>,
 ): Promise<T> {
   const committed = await deps.db.transaction().execute(async (tx) => {
     const story = await tx
       .selectFrom('stories')
       .selectAll()
-      .where('id', '=', storyId)
+      .where((eb) => eb.or([eb('id', '=', storyRef), eb('slug', '=', storyRef)]))
       .forUpdate()
       .executeTakeFirst()
-    if (!story) throw new AppError('not_found', `story ${storyId} does not exist`)
+    if (!story) throw new AppError('not_found', `story ${storyRef} does not exist`)
     let head = story.seq
     const now = deps.clock()
     const ctx: ChangeContext = {
@@ -59,27 +61,34 @@ export async function recordChange<T>(
       storyAfter: (patch) => ({ ...story, ...patch, seq: head }) as StoryRow,
     }
     const outcome = await change(ctx)
-    if (outcome.events.length === 0 && !outcome.storyPatch) return { result: outcome.result, bodies: [] }
-    const lastUpdateAt =
-      outcome.storyPatch?.last_update_at !== undefined
-        ? outcome.storyPatch.last_update_at
-        : story.last_update_at
-    await tx
-      .updateTable('stories')
-      .set({ ...outcome.storyPatch, seq: head })
-      .where('id', '=', storyId)
-      .execute()
+    if (outcome.events.length === 0) return { storyId: story.id, result: outcome.result, bodies: [] }
+    const patch = outcome.storyPatch ?? {}
+    const lastUpdateAt = patch.last_update_at !== undefined ? patch.last_update_at : story.last_update_at
     const rows = outcome.events.map((draft) => ({
-      story_id: storyId,
+      story_id: story.id,
       seq: draft.seq,
       type: draft.type,
       at: now,
-      body: serializeEvent(storyId, draft, now, lastUpdateAt ?? null),
+      body: serializeEvent(story.id, draft, now, lastUpdateAt ?? null),
     }))
-    if (rows.length > 0) await tx.insertInto('events').values(rows).execute()
-    return { result: outcome.result, bodies: rows.map((r) => ({ seq: r.seq, body: r.body })) }
+    // One round trip for both: the row lock is held across as few as possible.
+    await tx
+      .with('head', (db) =>
+        db
+          .updateTable('stories')
+          .set({ ...patch, seq: head })
+          .where('id', '=', story.id),
+      )
+      .insertInto('events')
+      .values(rows)
+      .execute()
+    return {
+      storyId: story.id,
+      result: outcome.result,
+      bodies: rows.map((r) => ({ seq: r.seq, body: r.body })),
+    }
   })
-  for (const { seq, body } of committed.bodies) publishEvent(deps, storyId, seq, body)
+  for (const { seq, body } of committed.bodies) publishEvent(deps, committed.storyId, seq, body)
   return committed.result
 }
 

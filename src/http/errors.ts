@@ -26,7 +26,12 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (isUnavailableError(err)) {
     c.var.deps?.log.warn({ err, requestId: c.var.requestId }, 'database unavailable')
     c.header('Retry-After', String(RETRY_AFTER_SECONDS))
-    return c.json(errorBody('unavailable', 'the database is unavailable; retry shortly'), 503)
+    // pg's pool says "timeout exceeded when trying to connect" both when Postgres does not
+    // answer and when every pooled connection is busy: don't claim more than we know.
+    const message = /timeout exceeded/i.test(String((err as Error).message))
+      ? 'the database did not answer in time (down or overloaded); retry shortly'
+      : 'the database is unavailable; retry shortly'
+    return c.json(errorBody('unavailable', message), 503)
   }
   c.var.deps?.log.error({ err, requestId: c.var.requestId }, 'unhandled error')
   return c.json(errorBody('internal_error', 'internal error'), 500)

@@ -6,6 +6,8 @@ import type { StoryStatus } from '../store/schema.js'
 import type { Subscription } from './connection.js'
 import { errorFrame, eventFrame, resetFrame, subscribedFrame } from './protocol.js'
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 /** Events read per query when filling a gap from the log. */
 const BACKFILL_PAGE = 500
 
@@ -77,7 +79,7 @@ export class StoryChannel {
       if (seq <= this.lastSeq) return // already delivered (backfill got there first)
       // Redis pub/sub is at-most-once: a jump means messages were lost. Fill from the log, in order.
       if (seq > this.lastSeq + 1) await this.#backfill(seq - 1)
-      if (seq === this.lastSeq + 1) this.#deliver(seq, body)
+      if (seq === this.lastSeq + 1) await this.#deliver(seq, body)
     })
   }
 
@@ -96,7 +98,7 @@ export class StoryChannel {
     const from = this.lastSeq
     while (this.lastSeq < upTo) {
       const rows = await readEvents(this.#deps.db, this.storyId, this.lastSeq, BACKFILL_PAGE)
-      for (const row of rows) if (row.seq === this.lastSeq + 1) this.#deliver(row.seq, row.body)
+      for (const row of rows) if (row.seq === this.lastSeq + 1) await this.#deliver(row.seq, row.body)
       if (rows.length < BACKFILL_PAGE) break
     }
     if (this.lastSeq > from) {
@@ -108,8 +110,13 @@ export class StoryChannel {
     }
   }
 
-  /** Sends one event to every subscriber: one frame, serialised once, shared by all. */
-  #deliver(seq: number, body: string): void {
+  /**
+   * Sends one event to every subscriber: one frame, serialised once, shared by all. A big story
+   * is sent in chunks with a turn of the event loop between them, so other work (posts waiting
+   * on the database, other stories) is not held up for a whole fan-out. The channel's queue
+   * keeps the next event waiting until this one is out, so order holds.
+   */
+  async #deliver(seq: number, body: string): Promise<void> {
     const event = JSON.parse(body) as {
       type: string
       lastUpdateAt: string | null
@@ -124,10 +131,15 @@ export class StoryChannel {
       if (this.status === 'draft') this.#evictReadersOfDraft()
     }
     let sent = 0
+    let inChunk = 0
     for (const sub of this.subscribers) {
       if (sub.lastSent >= seq) continue
       sub.lastSent = seq
       if (sub.connection.send(frame)) sent++
+      if (++inChunk === this.#deps.limits.fanoutChunk) {
+        inChunk = 0
+        await yieldToEventLoop()
+      }
     }
     this.#deps.metrics.framesDelivered.inc(sent)
   }

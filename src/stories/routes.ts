@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { callerOf, requireAction } from '../http/middleware/auth.js'
+import { requireAction } from '../http/middleware/auth.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
 import { validate } from '../http/validate.js'
@@ -82,7 +82,7 @@ export function storyRoutes(docs: OpenApiRegistry) {
     requireAction('stories:write'),
     validate('json', UpdateStoryInput),
     async (c) => {
-      return c.json(await updateStory(c.var.deps, callerOf(c), c.req.param('story'), c.req.valid('json')))
+      return c.json(await updateStory(c.var.deps, c.req.param('story'), c.req.valid('json')))
     },
   )
 

@@ -101,14 +101,8 @@ export async function listStories(
 }
 
 /** Edits a story and appends `story.updated` carrying its new state; a no-op patch changes nothing. */
-export async function updateStory(
-  deps: Deps,
-  principal: Principal,
-  ref: string,
-  input: UpdateStoryInput,
-): Promise<Story> {
-  const { id } = await getStoryRowOrThrow(deps.db, principal, ref)
-  return recordChange(deps, id, async (ctx) => {
+export async function updateStory(deps: Deps, ref: string, input: UpdateStoryInput): Promise<Story> {
+  return recordChange(deps, ref, async (ctx) => {
     const { story } = ctx
     if (input.status && story.status === 'ended' && input.status !== 'ended') {
       throw new AppError('story_ended', 'an ended story cannot be reopened')

@@ -120,7 +120,7 @@ export function updateRoutes(docs: OpenApiRegistry) {
     validate('json', EditUpdateInput),
     async (c) => {
       const { story, id } = c.req.param()
-      return c.json(await editUpdate(c.var.deps, callerOf(c), story, id, c.req.valid('json')))
+      return c.json(await editUpdate(c.var.deps, story, id, c.req.valid('json')))
     },
   )
 
@@ -135,7 +135,7 @@ export function updateRoutes(docs: OpenApiRegistry) {
   })
   app.delete('/stories/:story/updates/:id', requireAction('stories:write'), async (c) => {
     const { story, id } = c.req.param()
-    await deleteUpdate(c.var.deps, callerOf(c), story, id)
+    await deleteUpdate(c.var.deps, story, id)
     return c.body(null, 204)
   })
 

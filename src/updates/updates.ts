@@ -36,11 +36,12 @@ export interface CreatedUpdate {
  * With an Idempotency-Key, a retry of the same request returns the first update instead of posting twice.
  */
 export async function createUpdate(deps: Deps, args: CreateUpdateArgs): Promise<CreatedUpdate> {
-  const { id: storyId } = await getStoryRowOrThrow(deps.db, args.author, args.story)
-  const idempotent: IdempotentRequest | null = args.idempotencyKey
-    ? { apiKeyId: args.author.keyId, key: args.idempotencyKey, storyId, hash: requestHash(args.input) }
-    : null
-  return recordChange<CreatedUpdate>(deps, storyId, async (ctx) => {
+  const hash = args.idempotencyKey ? requestHash(args.input) : ''
+  return recordChange<CreatedUpdate>(deps, args.story, async (ctx) => {
+    const storyId = ctx.story.id
+    const idempotent: IdempotentRequest | null = args.idempotencyKey
+      ? { apiKeyId: args.author.keyId, key: args.idempotencyKey, storyId, hash }
+      : null
     if (idempotent) {
       const earlierId = await findIdempotentUpdateId(ctx.tx, idempotent)
       if (earlierId)
@@ -141,13 +142,12 @@ export async function listUpdates(
 /** Edits an update in place: `editedAt` is set and an `update.edited` event carries the new state. */
 export async function editUpdate(
   deps: Deps,
-  principal: Principal,
   story: string,
   id: string,
   input: EditUpdateInput,
 ): Promise<Update> {
-  const { id: storyId } = await getStoryRowOrThrow(deps.db, principal, story)
-  return recordChange(deps, storyId, async (ctx) => {
+  return recordChange(deps, story, async (ctx) => {
+    const storyId = ctx.story.id
     const current = await getLiveUpdateRowOrThrow(ctx.tx, storyId, id)
     const headline = input.headline !== undefined ? input.headline : current.headline
     const blocks = input.blocks ?? (current.blocks as CreateUpdateInput['blocks'])
@@ -182,14 +182,9 @@ export async function editUpdate(
 }
 
 /** Deletes an update: an `update.deleted` event, and the story is unpinned if it was the pinned one. */
-export async function deleteUpdate(
-  deps: Deps,
-  principal: Principal,
-  story: string,
-  id: string,
-): Promise<void> {
-  const { id: storyId } = await getStoryRowOrThrow(deps.db, principal, story)
-  await recordChange(deps, storyId, async (ctx) => {
+export async function deleteUpdate(deps: Deps, story: string, id: string): Promise<void> {
+  await recordChange(deps, story, async (ctx) => {
+    const storyId = ctx.story.id
     await getLiveUpdateRowOrThrow(ctx.tx, storyId, id)
     const seq = ctx.nextSeq()
     await ctx.tx.updateTable('updates').set({ deleted_at: ctx.now, seq }).where('id', '=', id).execute()
