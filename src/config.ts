@@ -88,6 +88,7 @@ const EnvSchema = v.object({
   LIVELINE_MAX_BUFFERED_BYTES: v.optional(intFrom(1024, 1 << 30), String(DEFAULT_LIMITS.maxBufferedBytes)),
   LIVELINE_PING_INTERVAL_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.pingIntervalMs)),
   LIVELINE_HEAD_CHECK_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.headCheckIntervalMs)),
+  LIVELINE_FANOUT_CHUNK: v.optional(intFrom(1, 10_000_000), String(DEFAULT_LIMITS.fanoutChunk)),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   NODE_ENV: v.optional(v.string()),
 })
@@ -140,6 +141,7 @@ export function loadConfig(
       maxBufferedBytes: e.LIVELINE_MAX_BUFFERED_BYTES,
       pingIntervalMs: e.LIVELINE_PING_INTERVAL_MS,
       headCheckIntervalMs: e.LIVELINE_HEAD_CHECK_MS,
+      fanoutChunk: e.LIVELINE_FANOUT_CHUNK,
     },
   }
 }

@@ -19,8 +19,6 @@ export class Connection {
   readonly openedAt = Date.now()
   /** storyId -> the subscription's delivery position (including subscriptions still joining). */
   readonly subscriptions = new Map<string, Subscription>()
-  /** Subscribe requests still resolving their story (they count against the limit too). */
-  pendingSubscribes = 0
   /** Frames from this client are handled in order: a subscribe completes before the next frame runs. */
   inbox: Promise<void> = Promise.resolve()
   alive = true
@@ -82,7 +80,5 @@ export interface Subscription {
   readonly connection: Connection
   readonly storyId: string
   lastSent: number
-  /** False until replay is done; live events wait in the story channel's queue meanwhile. */
-  active: boolean
   cancelled: boolean
 }

@@ -34,17 +34,12 @@ export class Hub {
     const limit = this.#deps.limits.maxSubscriptionsPerConnection
     const existing = this.#channelFor(ref)
     const resubscribe = existing ? conn.subscriptions.has(existing.storyId) : false
-    if (!resubscribe && conn.subscriptions.size + conn.pendingSubscribes >= limit) {
+    if (!resubscribe && conn.subscriptions.size >= limit) {
       conn.send(errorFrame('too_many_subscriptions', `at most ${limit} stories per connection`, ref))
       return
     }
-    conn.pendingSubscribes++
-    let channel: StoryChannel | null
-    try {
-      channel = existing ?? (await this.#openChannel(conn, ref))
-    } finally {
-      conn.pendingSubscribes--
-    }
+    // A connection's frames run one at a time, so no other subscribe of it is in flight here.
+    const channel = existing ?? (await this.#openChannel(conn, ref))
     if (!channel || conn.closed) return
     const previous = conn.subscriptions.get(channel.storyId)
     if (previous) channel.remove(previous) // a second subscribe restarts the stream from its `since`
@@ -52,7 +47,6 @@ export class Hub {
       connection: conn,
       storyId: channel.storyId,
       lastSent: 0,
-      active: false,
       cancelled: false,
     }
     // Registered before it joins, so an unsubscribe sent meanwhile finds (and cancels) it.

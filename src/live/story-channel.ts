@@ -130,18 +130,29 @@ export class StoryChannel {
       this.status = event.storyState.status
       if (this.status === 'draft') this.#evictReadersOfDraft()
     }
-    let sent = 0
-    let inChunk = 0
-    for (const sub of this.subscribers) {
+    const readers = this.subscribers.values()
+    let sent = this.#sendSome(readers, seq, frame)
+    while (sent.more) {
+      await yieldToEventLoop()
+      const next = this.#sendSome(readers, seq, frame)
+      sent = { count: sent.count + next.count, more: next.more }
+    }
+    this.#deps.metrics.framesDelivered.inc(sent.count)
+  }
+
+  /** The hot loop, kept synchronous: up to `fanoutChunk` sends from where `readers` stands. */
+  #sendSome(readers: Iterator<Subscription>, seq: number, frame: Buffer): { count: number; more: boolean } {
+    const chunk = this.#deps.limits.fanoutChunk
+    let count = 0
+    for (let i = 0; i < chunk; i++) {
+      const next = readers.next()
+      if (next.done) return { count, more: false }
+      const sub = next.value
       if (sub.lastSent >= seq) continue
       sub.lastSent = seq
-      if (sub.connection.send(frame)) sent++
-      if (++inChunk === this.#deps.limits.fanoutChunk) {
-        inChunk = 0
-        await yieldToEventLoop()
-      }
+      if (sub.connection.send(frame)) count++
     }
-    this.#deps.metrics.framesDelivered.inc(sent)
+    return { count, more: true }
   }
 
   /** Keeps the frame in the ring of recent events, within its count and byte bounds. */
@@ -198,7 +209,6 @@ export class StoryChannel {
       for (const frame of replay) conn.send(frame)
       this.#deps.metrics.framesDelivered.inc(replay.length)
       sub.lastSent = head
-      sub.active = true
       this.subscribers.add(sub)
       this.#deps.metrics.subscriptions.inc()
       joined = true

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.js'
@@ -85,7 +84,9 @@ async function createPGliteStore(dataDir: string): Promise<Store> {
   const inMemory = dataDir.startsWith('memory://')
   const location = inMemory ? dataDir : resolve(dataDir)
   if (!inMemory) mkdirSync(location, { recursive: true })
-  const pglite = await PGlite.create(location, { parsers: { [pgliteTypes.INT8]: parseInt8 } })
+  // Loaded only in embedded mode: a service on a real Postgres never pays for PGlite's code.
+  const { PGlite, types } = await import('@electric-sql/pglite')
+  const pglite = await PGlite.create(location, { parsers: { [types.INT8]: parseInt8 } })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   return {
     db,
