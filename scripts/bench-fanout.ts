@@ -10,7 +10,7 @@
  *
  * Sizes: BENCH_READERS, BENCH_SECONDS, BENCH_RATE, BENCH_SAT_READERS, BENCH_SAT_RATE,
  * BENCH_SAT_SECONDS, BENCH_CONCURRENCY, BENCH_SETTLE_MS, BENCH_ONLY (bare|liveline), or the same as
- * flags (--readers=2000 …); --quick for a smoke run; --profile writes a Liveline CPU profile to
+ * flags (--readers=2000 …); --quick for a smoke run; --profile writes both servers' CPU profiles to
  * test-artifacts/bench-profiles. Results: a table on stdout and test-artifacts/bench-results.json.
  */
 import { randomBytes } from 'node:crypto'
@@ -345,17 +345,18 @@ async function waitForQuietMachine(maxMs: number): Promise<number> {
 async function runTarget(name: TargetName, config: BenchConfig, runId: string): Promise<TargetResult> {
   const logDir = resolve(ARTIFACTS, 'bench-logs')
   mkdirSync(logDir, { recursive: true })
-  const common = { root: ROOT, logDir, redisUrl: REDIS_URL, runId, nodeFlags: [] as string[] }
+  // With --profile both servers are profiled, each into its own folder, so they can be compared.
+  const nodeFlags = config.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ARTIFACTS, 'bench-profiles', name)}`]
+    : []
+  const common = { root: ROOT, logDir, redisUrl: REDIS_URL, runId, nodeFlags }
   const quiet = await waitForQuietMachine(config.quick ? 5000 : 60_000)
   log(`${name}: starting (machine busy ${quiet.toFixed(0)}% of a core before it)`)
   let target: Target
   if (name === 'bare') target = await startBare(common)
   else {
     database ??= await createBenchDatabase(PG_ADMIN_URL, `liveline_bench_${process.pid}`)
-    const nodeFlags = config.profile
-      ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ARTIFACTS, 'bench-profiles')}`]
-      : []
-    target = await startLiveline({ ...common, nodeFlags, database })
+    target = await startLiveline({ ...common, database })
   }
   servers.add(target)
   const pid = target.server.pid
@@ -841,7 +842,8 @@ async function main(): Promise<void> {
     )}\n`,
   )
   process.stdout.write(`\nresults: ${jsonPath}\n`)
-  if (config.profile) process.stdout.write(`Liveline CPU profile: ${resolve(ARTIFACTS, 'bench-profiles')}\n`)
+  if (config.profile)
+    process.stdout.write(`CPU profiles (bare/, liveline/): ${resolve(ARTIFACTS, 'bench-profiles')}\n`)
 }
 
 main().then(
