@@ -22,6 +22,8 @@ export class Connection {
   /** Frames from this client are handled in order: a subscribe completes before the next frame runs. */
   inbox: Promise<void> = Promise.resolve()
   alive = true
+  /** Which slice of the ping interval pings this connection. */
+  heartbeatSlot = 0
   strikes = 0
   framesSent = 0
   closed = false

@@ -29,6 +29,8 @@ export class StoryChannel {
   /** Highest seq delivered here; the channel's subscribers have all seen everything up to it. */
   lastSeq = 0
   readonly subscribers = new Set<Subscription>()
+  /** The subscribers as an array for the send loop, rebuilt only when one joins or leaves. */
+  #fanoutList: Subscription[] | null = null
   /** Joins waiting in the queue: the channel stays open for them even with no subscriber yet. */
   pendingJoins = 0
   closed = false
@@ -130,29 +132,29 @@ export class StoryChannel {
       this.status = event.storyState.status
       if (this.status === 'draft') this.#evictReadersOfDraft()
     }
-    const readers = this.subscribers.values()
-    let sent = this.#sendSome(readers, seq, frame)
-    while (sent.more) {
+    // A snapshot: readers leaving mid-fan-out are marked cancelled and skipped.
+    this.#fanoutList ??= [...this.subscribers]
+    const readers = this.#fanoutList
+    const chunk = this.#deps.limits.fanoutChunk
+    let sent = this.#sendRange(readers, 0, chunk, seq, frame)
+    for (let from = chunk; from < readers.length; from += chunk) {
       await yieldToEventLoop()
-      const next = this.#sendSome(readers, seq, frame)
-      sent = { count: sent.count + next.count, more: next.more }
+      sent += this.#sendRange(readers, from, from + chunk, seq, frame)
     }
-    this.#deps.metrics.framesDelivered.inc(sent.count)
+    this.#deps.metrics.framesDelivered.inc(sent)
   }
 
-  /** The hot loop, kept synchronous: up to `fanoutChunk` sends from where `readers` stands. */
-  #sendSome(readers: Iterator<Subscription>, seq: number, frame: Buffer): { count: number; more: boolean } {
-    const chunk = this.#deps.limits.fanoutChunk
+  /** The hot loop, kept synchronous: sends to readers[from, to). */
+  #sendRange(readers: Subscription[], from: number, to: number, seq: number, frame: Buffer): number {
+    const end = Math.min(to, readers.length)
     let count = 0
-    for (let i = 0; i < chunk; i++) {
-      const next = readers.next()
-      if (next.done) return { count, more: false }
-      const sub = next.value
-      if (sub.lastSent >= seq) continue
+    for (let i = from; i < end; i++) {
+      const sub = readers[i] as Subscription
+      if (sub.cancelled || sub.lastSent >= seq) continue
       sub.lastSent = seq
       if (sub.connection.send(frame)) count++
     }
-    return { count, more: true }
+    return count
   }
 
   /** Keeps the frame in the ring of recent events, within its count and byte bounds. */
@@ -210,6 +212,7 @@ export class StoryChannel {
       this.#deps.metrics.framesDelivered.inc(replay.length)
       sub.lastSent = head
       this.subscribers.add(sub)
+      this.#fanoutList = null
       this.#deps.metrics.subscriptions.inc()
       joined = true
     })
@@ -233,7 +236,10 @@ export class StoryChannel {
   /** Removes a subscriber at once (unsubscribe, eviction, closed connection). */
   remove(sub: Subscription): void {
     sub.cancelled = true
-    if (this.subscribers.delete(sub)) this.#deps.metrics.subscriptions.dec()
+    if (this.subscribers.delete(sub)) {
+      this.#fanoutList = null
+      this.#deps.metrics.subscriptions.dec()
+    }
     if (sub.connection.subscriptions.get(this.storyId) === sub)
       sub.connection.subscriptions.delete(this.storyId)
   }
