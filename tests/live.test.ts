@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Api, keyFor, makeStory, textUpdate } from './helpers/api.js'
+import { type Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer } from './helpers/server.js'
 import { connectReader, type Reader } from './helpers/ws-client.js'
 
@@ -12,7 +12,6 @@ const reader = async (key?: string) => {
   readers.push(r)
   return r
 }
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 beforeAll(async () => {
   // Tiny fan-out chunks: delivery to the crowds below crosses many event-loop turns.

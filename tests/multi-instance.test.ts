@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keyFor, makeStory, textUpdate } from './helpers/api.js'
+import { keyFor, makeStory, range, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer } from './helpers/server.js'
 import { connectReader, type Reader } from './helpers/ws-client.js'
-
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 describe('two instances sharing Postgres and Redis', () => {
   let a: TestServer

@@ -69,3 +69,6 @@ export async function makeStory(editor: Api, fields: Record<string, unknown> = {
 export function textUpdate(text: string, extra: Record<string, unknown> = {}) {
   return { blocks: [{ type: 'text', text }], ...extra }
 }
+
+/** from, from + 1, …, to: the seqs a reader should have seen. */
+export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)

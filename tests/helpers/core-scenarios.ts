@@ -1,9 +1,7 @@
 import { expect, it } from 'vitest'
-import { keyFor, makeStory, textUpdate } from './api.js'
+import { keyFor, makeStory, range, textUpdate } from './api.js'
 import type { TestServer } from './server.js'
 import { connectReader } from './ws-client.js'
-
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 /**
  * The core promises, written once and run against each store + bus pairing (real Postgres,
