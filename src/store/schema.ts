@@ -73,8 +73,5 @@ export interface IdempotencyKeysTable {
 
 export type ApiKeyRow = Selectable<ApiKeysTable>
 export type StoryRow = Selectable<StoriesTable>
-export type NewStoryRow = Insertable<StoriesTable>
 export type StoryRowPatch = Updateable<StoriesTable>
 export type UpdateRow = Selectable<UpdatesTable>
-export type NewUpdateRow = Insertable<UpdatesTable>
-export type EventRow = Selectable<EventsTable>
