@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Selectable, Updateable } from 'kysely'
 
 /** The database as Kysely sees it: the one source of the row types below (see sql/). */
 export interface Database {
