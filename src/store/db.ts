@@ -28,6 +28,13 @@ export interface Store {
   close(): Promise<void>
 }
 
+const UNIQUE_VIOLATION = '23505'
+
+/** True when `err` is Postgres refusing a duplicate key (pg and PGlite both report SQLSTATE 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === UNIQUE_VIOLATION
+}
+
 // seq and counts are bigint in SQL; both drivers hand them to us as JS numbers (safe far past any real story).
 const INT8_OID = 20
 const parseInt8 = (value: string) => Number.parseInt(value, 10)

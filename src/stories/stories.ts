@@ -5,13 +5,10 @@ import { AppError } from '../errors.js'
 import { recordChange } from '../events/events.js'
 import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
 import { slugify } from '../lib/slug.js'
-import type { Queryable } from '../store/db.js'
+import { isUniqueViolation, type Queryable } from '../store/db.js'
 import type { StoryRow, StoryRowPatch } from '../store/schema.js'
 import { presentStory } from './present.js'
 import type { CreateStoryInput, ListStoriesQuery, Story, UpdateStoryInput } from './schema.js'
-
-const UNIQUE_VIOLATION = '23505'
-const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === UNIQUE_VIOLATION
 
 /**
  * The story `ref` (id or slug) names, as `principal` may see it.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { AppError } from '../errors.js'
-import type { Tx } from '../store/db.js'
+import { isUniqueViolation, type Tx } from '../store/db.js'
 
 export const MAX_IDEMPOTENCY_KEY = 255
 
@@ -72,7 +72,7 @@ export async function saveIdempotentUpdateId(
       .execute()
   } catch (err) {
     // The same key used at the same moment on another story (whose lock we do not hold).
-    if ((err as { code?: unknown } | null)?.code === '23505') {
+    if (isUniqueViolation(err)) {
       throw new AppError('idempotency_key_reused', 'this Idempotency-Key is in use by another request', {
         idempotencyKey: req.key,
       })
