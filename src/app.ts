@@ -94,7 +94,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ])
     return { database, bus: bus.isReady() }
   }
-  const { app } = createHttpApp(deps, { ready, version: packageVersion() })
+  const { app } = createHttpApp(deps, { ready, version: packageVersion(), live })
 
   return {
     fetch: app.fetch,

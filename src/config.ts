@@ -26,6 +26,8 @@ export interface Limits {
   recentBytesPerStory: number
   /** Frames sent per turn of the event loop when fanning one event out to a big story. */
   fanoutChunk: number
+  /** How often each server-sent-events stream gets a comment line, so proxies keep it open. */
+  streamPingIntervalMs: number
 }
 
 export interface Config {
@@ -58,6 +60,7 @@ export const DEFAULT_LIMITS: Limits = {
   recentEventsPerStory: 256,
   recentBytesPerStory: 512 * 1024,
   fanoutChunk: 512,
+  streamPingIntervalMs: 15_000,
 }
 
 const intFrom = (min: number, max: number) =>

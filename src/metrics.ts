@@ -13,7 +13,12 @@ export function createMetrics() {
     }),
     subscriptions: new Gauge({
       name: 'liveline_ws_subscriptions',
-      help: 'Story subscriptions across open websocket connections',
+      help: 'Story subscriptions across open websocket connections and event streams',
+      registers,
+    }),
+    streams: new Gauge({
+      name: 'liveline_sse_streams',
+      help: 'Open server-sent-event streams (GET /v1/stories/:story/stream)',
       registers,
     }),
     storiesFollowed: new Gauge({

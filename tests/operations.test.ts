@@ -32,6 +32,7 @@ describe('operations endpoints', () => {
       'PATCH /v1/stories/{story}/updates/{id}',
       'DELETE /v1/stories/{story}/updates/{id}',
       'GET /v1/stories/{story}/events',
+      'GET /v1/stories/{story}/stream',
       'GET /v1/live',
       'GET /healthz',
       'GET /readyz',

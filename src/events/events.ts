@@ -128,9 +128,10 @@ export function decodeBusMessage(message: string): { seq: number; body: string }
   return { seq, body: message.slice(space + 1) }
 }
 
-/** A stored event: its seq and its wire JSON. */
+/** A stored event: its seq, its type and its wire JSON. */
 export interface StoredEvent {
   seq: number
+  type: string
   body: string
 }
 
@@ -143,7 +144,7 @@ export async function readEvents(
 ): Promise<StoredEvent[]> {
   return db
     .selectFrom('events')
-    .select(['seq', 'body'])
+    .select(['seq', 'type', 'body'])
     .where('story_id', '=', storyId)
     .where('seq', '>', since)
     .orderBy('seq', 'asc')

@@ -5,6 +5,8 @@ import { cors } from 'hono/cors'
 import { keyRoutes } from '../auth/routes.js'
 import type { Deps } from '../deps.js'
 import { eventRoutes } from '../events/routes.js'
+import { streamRoutes } from '../live/routes.js'
+import type { LiveServer } from '../live/server.js'
 import { storyRoutes } from '../stories/routes.js'
 import { updateRoutes } from '../updates/routes.js'
 import type { AppEnv } from './env.js'
@@ -17,6 +19,7 @@ import { OpenApiRegistry } from './openapi.js'
 export interface HttpAppOptions {
   ready: () => Promise<Readiness>
   version: string
+  live: LiveServer
 }
 
 /**
@@ -65,6 +68,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.route('/v1', storyRoutes(docs))
   app.route('/v1', updateRoutes(docs))
   app.route('/v1', eventRoutes(docs))
+  app.route('/v1', streamRoutes(docs, options.live))
   app.route('/', healthRoutes(docs, options.ready))
 
   docs.add({

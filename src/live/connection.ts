@@ -1,7 +1,16 @@
 import type { WebSocket } from 'ws'
 import type { Principal } from '../auth/roles.js'
 import type { Limits } from '../config.js'
-import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
+import {
+  CLOSE_TRY_AGAIN_LATER,
+  type EventFrames,
+  errorFrame,
+  type LiveErrorCode,
+  resetFrame,
+  subscribedFrame,
+  unsubscribedFrame,
+} from './protocol.js'
+import type { Reader, Subscription } from './reader.js'
 
 // One options object for every send: no per-frame allocation on the fan-out path.
 const TEXT: { binary: boolean; compress: boolean } = { binary: false, compress: false }
@@ -13,12 +22,13 @@ const SLOW_READER_GRACE_MS = 5000
 export const MAX_STRIKES = 50
 
 /** One reader's websocket: sending with backpressure, inbound rate limiting, and its story subscriptions. */
-export class Connection {
+export class Connection implements Reader {
   readonly ws: WebSocket
   readonly principal: Principal | null
   readonly openedAt = Date.now()
   /** storyId -> the subscription's delivery position (including subscriptions still joining). */
   readonly subscriptions = new Map<string, Subscription>()
+  readonly followsAfterReset = false
   /** Frames from this client are handled in order: a subscribe completes before the next frame runs. */
   inbox: Promise<void> = Promise.resolve()
   alive = true
@@ -57,6 +67,32 @@ export class Connection {
     return true
   }
 
+  sendEvent(frames: EventFrames): boolean {
+    return this.send(frames.ws)
+  }
+
+  sendReplay(frames: readonly EventFrames[]): void {
+    if (this.closed) return
+    for (const f of frames) this.ws.send(f.ws, TEXT)
+    this.framesSent += frames.length
+  }
+
+  sendSubscribed(story: string, seq: number, lastUpdateAt: string | null, serverTime: string): void {
+    this.send(subscribedFrame(story, seq, lastUpdateAt, serverTime))
+  }
+
+  sendReset(story: string, seq: number): void {
+    this.send(resetFrame(story, seq))
+  }
+
+  sendUnsubscribed(story: string): void {
+    this.send(unsubscribedFrame(story))
+  }
+
+  sendError(code: LiveErrorCode, message: string, story?: string): void {
+    this.send(errorFrame(code, message, story))
+  }
+
   /** Token bucket on inbound frames: `framesPerSecond`, with bursts of twice that. */
   takeToken(now = Date.now()): boolean {
     const rate = this.#limits.framesPerSecond
@@ -75,12 +111,4 @@ export class Connection {
     // hold that memory for ws's 30 s close timeout. Cut it off sooner: it resumes with `since`.
     if (code === CLOSE_TRY_AGAIN_LATER) setTimeout(() => this.ws.terminate(), SLOW_READER_GRACE_MS).unref()
   }
-}
-
-/** A connection following one story: `lastSent` is the seq it has seen, so nothing is sent twice. */
-export interface Subscription {
-  readonly connection: Connection
-  readonly storyId: string
-  lastSent: number
-  cancelled: boolean
 }

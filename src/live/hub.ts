@@ -2,8 +2,8 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { readHeads } from '../events/events.js'
 import { getStoryRowOrThrow } from '../stories/stories.js'
-import type { Connection, Subscription } from './connection.js'
-import { CLOSE_TRY_AGAIN_LATER, errorFrame, unsubscribedFrame } from './protocol.js'
+import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
+import type { Reader, Subscription } from './reader.js'
 import { StoryChannel } from './story-channel.js'
 
 /**
@@ -29,22 +29,25 @@ export class Hub {
     })
   }
 
-  /** Follows `ref` (id or slug) on `conn`; answers on the connection (subscribed/replay/reset/error). */
-  async subscribe(conn: Connection, ref: string, since: number | undefined): Promise<void> {
+  /**
+   * Follows `ref` (id or slug) on `conn`; answers on the reader (subscribed/replay/reset/error).
+   * @returns whether the reader joined the story's live stream
+   */
+  async subscribe(conn: Reader, ref: string, since: number | undefined): Promise<boolean> {
     const limit = this.#deps.limits.maxSubscriptionsPerConnection
     const existing = this.#channelFor(ref)
     const resubscribe = existing ? conn.subscriptions.has(existing.storyId) : false
     if (!resubscribe && conn.subscriptions.size >= limit) {
-      conn.send(errorFrame('too_many_subscriptions', `at most ${limit} stories per connection`, ref))
-      return
+      conn.sendError('too_many_subscriptions', `at most ${limit} stories per connection`, ref)
+      return false
     }
     // A connection's frames run one at a time, so no other subscribe of it is in flight here.
     const channel = existing ?? (await this.#openChannel(conn, ref))
-    if (!channel || conn.closed) return
+    if (!channel || conn.closed) return false
     const previous = conn.subscriptions.get(channel.storyId)
     if (previous) channel.remove(previous) // a second subscribe restarts the stream from its `since`
     const sub: Subscription = {
-      connection: conn,
+      reader: conn,
       storyId: channel.storyId,
       lastSent: 0,
       cancelled: false,
@@ -58,22 +61,23 @@ export class Hub {
       conn.close(CLOSE_TRY_AGAIN_LATER, 'service unavailable')
     }
     if (!joined) this.#closeIfIdle(channel)
+    return joined
   }
 
-  unsubscribe(conn: Connection, ref: string): void {
+  unsubscribe(conn: Reader, ref: string): void {
     const channel = this.#channelFor(ref)
     const sub = channel ? conn.subscriptions.get(channel.storyId) : undefined
     if (!channel || !sub) {
-      conn.send(errorFrame('bad_request', `not subscribed to ${ref}`, ref))
+      conn.sendError('bad_request', `not subscribed to ${ref}`, ref)
       return
     }
     channel.remove(sub)
-    conn.send(unsubscribedFrame(channel.storyId))
+    conn.sendUnsubscribed(channel.storyId)
     this.#closeIfIdle(channel)
   }
 
-  /** A closed connection leaves every story it followed. */
-  dropConnection(conn: Connection): void {
+  /** A closed reader leaves every story it followed. */
+  dropReader(conn: Reader): void {
     for (const sub of [...conn.subscriptions.values()]) {
       const channel = this.#channels.get(sub.storyId)
       if (!channel) continue
@@ -86,13 +90,13 @@ export class Hub {
     return this.#channels.get(ref) ?? this.#bySlug.get(ref)
   }
 
-  async #openChannel(conn: Connection, ref: string): Promise<StoryChannel | null> {
+  async #openChannel(conn: Reader, ref: string): Promise<StoryChannel | null> {
     let story: Awaited<ReturnType<typeof getStoryRowOrThrow>>
     try {
       story = await getStoryRowOrThrow(this.#deps.db, conn.principal, ref)
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') {
-        conn.send(errorFrame('not_found', err.message, ref))
+        conn.sendError('not_found', err.message, ref)
         return null
       }
       this.#deps.log.warn({ err, ref }, 'could not resolve story for a subscription')

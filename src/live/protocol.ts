@@ -59,10 +59,42 @@ export function errorFrame(code: LiveErrorCode, message: string, story?: string)
   )
 }
 
-/** The event frame, built by concatenation around the stored Event JSON: serialised once per instance. */
-export function eventFrame(eventJson: string): Buffer {
-  return Buffer.from(`{"type":"event","event":${eventJson}}`)
+const WS_PREFIX = '{"type":"event","event":'
+
+/**
+ * One event as each wire wants it, built once per instance and shared by every reader: the
+ * websocket frame at once, the server-sent-events record only when a stream reader asks (and
+ * then from a view of the websocket frame's bytes, not a second copy of the JSON).
+ */
+export class EventFrames {
+  readonly seq: number
+  readonly type: string
+  /** `{"type":"event","event":<Event JSON>}` */
+  readonly ws: Buffer
+  #sse: Buffer | null = null
+
+  constructor(seq: number, type: string, eventJson: string) {
+    this.seq = seq
+    this.type = type
+    this.ws = Buffer.from(`${WS_PREFIX}${eventJson}}`)
+  }
+
+  /** `id: <seq>`, `event: <type>`, `data: <Event JSON>` (stored JSON never holds a raw newline). */
+  get sse(): Buffer {
+    this.#sse ??= Buffer.concat([
+      Buffer.from(`id: ${this.seq}\nevent: ${this.type}\ndata: `),
+      this.ws.subarray(WS_PREFIX.length, this.ws.length - 1),
+      SSE_END,
+    ])
+    return this.#sse
+  }
+
+  get byteLength(): number {
+    return this.ws.length
+  }
 }
+
+const SSE_END = Buffer.from('\n\n')
 
 /** Close codes the contract fixes. */
 export const CLOSE_POLICY = 1008

@@ -9,6 +9,7 @@ import { AppError } from '../errors.js'
 import { Connection, MAX_STRIKES } from './connection.js'
 import { Hub } from './hub.js'
 import { CLOSE_POLICY, CLOSE_RESTART, errorFrame, type LiveErrorCode, parseClientFrame } from './protocol.js'
+import { EventStreams } from './stream.js'
 
 export const LIVE_PATH = '/v1/live'
 
@@ -24,6 +25,8 @@ const CLOSE_GRACE_MS = 2000
  */
 export class LiveServer {
   readonly hub: Hub
+  /** Server-sent-event readers (`GET /v1/stories/:story/stream`), fed by the same hub. */
+  readonly streams: EventStreams
   readonly #deps: Deps
   readonly #wss: WebSocketServer
   readonly #connections = new Set<Connection>()
@@ -36,6 +39,7 @@ export class LiveServer {
   constructor(deps: Deps) {
     this.#deps = deps
     this.hub = new Hub(deps)
+    this.streams = new EventStreams(deps, this.hub)
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: deps.limits.maxFrameBytes,
@@ -110,7 +114,7 @@ export class LiveServer {
       conn.closed = true
       this.#connections.delete(conn)
       this.#deps.metrics.connections.dec()
-      this.hub.dropConnection(conn)
+      this.hub.dropReader(conn)
       this.#deps.log.info(
         {
           key: principal?.keyId,
@@ -136,7 +140,7 @@ export class LiveServer {
     conn.inbox = conn.inbox
       .then(() =>
         frame.type === 'subscribe'
-          ? this.hub.subscribe(conn, frame.story, frame.since)
+          ? this.hub.subscribe(conn, frame.story, frame.since).then(() => {})
           : this.hub.unsubscribe(conn, frame.story),
       )
       .catch((err: unknown) => this.#deps.log.error({ err }, `${frame.type} failed`))
@@ -185,6 +189,7 @@ export class LiveServer {
     this.#accepting = false
     clearInterval(this.#pingTimer)
     this.#unsubscribeControl?.()
+    this.streams.close()
     this.hub.close()
     const open = [...this.#connections]
     for (const conn of open) conn.close(CLOSE_RESTART, 'server restarting')

@@ -3,8 +3,8 @@ import { storyTopic } from '../bus/bus.js'
 import type { Deps } from '../deps.js'
 import { decodeBusMessage, readEvents, readStoryPosition } from '../events/events.js'
 import type { StoryStatus } from '../store/schema.js'
-import type { Subscription } from './connection.js'
-import { errorFrame, eventFrame, resetFrame, subscribedFrame } from './protocol.js'
+import { EventFrames } from './protocol.js'
+import type { Subscription } from './reader.js'
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -37,7 +37,7 @@ export class StoryChannel {
   /** Set when the channel could not open (database or bus down): the hub discards it. */
   failed = false
   readonly #deps: Deps
-  readonly #recent: Array<{ seq: number; frame: Buffer }> = []
+  readonly #recent: EventFrames[] = []
   #recentBytes = 0
   #queue: Promise<void>
   #unsubscribeBus: (() => void) | null = null
@@ -124,10 +124,10 @@ export class StoryChannel {
       lastUpdateAt: string | null
       storyState?: { status: StoryStatus }
     }
-    const frame = eventFrame(body)
+    const frames = new EventFrames(seq, event.type, body)
     this.lastSeq = seq
     this.lastUpdateAt = event.lastUpdateAt
-    this.#remember(seq, frame)
+    this.#remember(frames)
     if (event.type === 'story.updated' && event.storyState) {
       this.status = event.storyState.status
       if (this.status === 'draft') this.#evictReadersOfDraft()
@@ -136,44 +136,45 @@ export class StoryChannel {
     this.#fanoutList ??= [...this.subscribers]
     const readers = this.#fanoutList
     const chunk = this.#deps.limits.fanoutChunk
-    let sent = this.#sendRange(readers, 0, chunk, seq, frame)
+    let sent = this.#sendRange(readers, 0, chunk, frames)
     for (let from = chunk; from < readers.length; from += chunk) {
       await yieldToEventLoop()
-      sent += this.#sendRange(readers, from, from + chunk, seq, frame)
+      sent += this.#sendRange(readers, from, from + chunk, frames)
     }
     this.#deps.metrics.framesDelivered.inc(sent)
   }
 
   /** The hot loop, kept synchronous: sends to readers[from, to). */
-  #sendRange(readers: Subscription[], from: number, to: number, seq: number, frame: Buffer): number {
+  #sendRange(readers: Subscription[], from: number, to: number, frames: EventFrames): number {
     const end = Math.min(to, readers.length)
+    const seq = frames.seq
     let count = 0
     for (let i = from; i < end; i++) {
       const sub = readers[i] as Subscription
       if (sub.cancelled || sub.lastSent >= seq) continue
       sub.lastSent = seq
-      if (sub.connection.send(frame)) count++
+      if (sub.reader.sendEvent(frames)) count++
     }
     return count
   }
 
   /** Keeps the frame in the ring of recent events, within its count and byte bounds. */
-  #remember(seq: number, frame: Buffer): void {
+  #remember(frames: EventFrames): void {
     const { recentEventsPerStory, recentBytesPerStory } = this.#deps.limits
-    this.#recent.push({ seq, frame })
-    this.#recentBytes += frame.length
+    this.#recent.push(frames)
+    this.#recentBytes += frames.byteLength
     while (this.#recent.length > recentEventsPerStory || this.#recentBytes > recentBytesPerStory) {
       const dropped = this.#recent.shift()
       if (!dropped) break
-      this.#recentBytes -= dropped.frame.length
+      this.#recentBytes -= dropped.byteLength
     }
   }
 
   /** A story taken back to draft is no longer public: readers who may not see drafts are dropped. */
   #evictReadersOfDraft(): void {
     for (const sub of this.subscribers) {
-      if (canSeeStory(sub.connection.principal, 'draft')) continue
-      sub.connection.send(errorFrame('forbidden', 'this story is no longer public', this.storyId))
+      if (canSeeStory(sub.reader.principal, 'draft')) continue
+      sub.reader.sendError('forbidden', 'this story is no longer public', this.storyId)
       this.remove(sub)
     }
   }
@@ -187,28 +188,32 @@ export class StoryChannel {
     this.pendingJoins++
     let joined = false
     return this.#enqueue(async () => {
-      if (sub.cancelled || sub.connection.closed) return
-      const conn = sub.connection
-      if (!canSeeStory(conn.principal, this.status)) {
-        conn.send(errorFrame('not_found', `story ${this.slug} does not exist`, this.storyId))
+      const reader = sub.reader
+      if (sub.cancelled || reader.closed) return
+      if (!canSeeStory(reader.principal, this.status)) {
+        reader.sendError('not_found', `story ${this.slug} does not exist`, this.storyId)
         return
       }
       if (since !== undefined && since > this.lastSeq) await this.#backfill() // we may be behind the log
       const head = this.lastSeq
-      if (since !== undefined && since > head) {
-        conn.send(
-          errorFrame('bad_request', `since (${since}) is ahead of the story's head (${head})`, this.storyId),
+      let from = since
+      if (from !== undefined && from > head) {
+        reader.sendError(
+          'bad_request',
+          `since (${from}) is ahead of the story's head (${head})`,
+          this.storyId,
         )
         return
       }
-      if (since !== undefined && head - since > this.#deps.limits.replayLimit) {
-        conn.send(resetFrame(this.storyId, head))
-        return
+      if (from !== undefined && head - from > this.#deps.limits.replayLimit) {
+        reader.sendReset(this.storyId, head)
+        if (!reader.followsAfterReset) return
+        from = head
       }
-      const replay = since === undefined || since === head ? [] : await this.#framesAfter(since, head)
-      if (sub.cancelled || conn.closed) return
-      conn.send(subscribedFrame(this.storyId, head, this.lastUpdateAt, this.#deps.clock().toISOString()))
-      for (const frame of replay) conn.send(frame)
+      const replay = from === undefined || from === head ? [] : await this.#framesAfter(from, head)
+      if (sub.cancelled || reader.closed) return
+      reader.sendSubscribed(this.storyId, head, this.lastUpdateAt, this.#deps.clock().toISOString())
+      reader.sendReplay(replay)
       this.#deps.metrics.framesDelivered.inc(replay.length)
       sub.lastSent = head
       this.subscribers.add(sub)
@@ -224,13 +229,13 @@ export class StoryChannel {
   }
 
   /** Frames for seq in (since, head]: from the in-memory ring when it reaches back far enough. */
-  async #framesAfter(since: number, head: number): Promise<Buffer[]> {
+  async #framesAfter(since: number, head: number): Promise<EventFrames[]> {
     const oldest = this.#recent[0]
     if (oldest && oldest.seq <= since + 1) {
-      return this.#recent.filter((e) => e.seq > since && e.seq <= head).map((e) => e.frame)
+      return this.#recent.filter((e) => e.seq > since && e.seq <= head)
     }
     const rows = await readEvents(this.#deps.db, this.storyId, since, head - since)
-    return rows.map((row) => eventFrame(row.body))
+    return rows.map((row) => new EventFrames(row.seq, row.type, row.body))
   }
 
   /** Removes a subscriber at once (unsubscribe, eviction, closed connection). */
@@ -240,8 +245,7 @@ export class StoryChannel {
       this.#fanoutList = null
       this.#deps.metrics.subscriptions.dec()
     }
-    if (sub.connection.subscriptions.get(this.storyId) === sub)
-      sub.connection.subscriptions.delete(this.storyId)
+    if (sub.reader.subscriptions.get(this.storyId) === sub) sub.reader.subscriptions.delete(this.storyId)
   }
 
   get idle(): boolean {
