@@ -5,6 +5,7 @@ import { cors } from 'hono/cors'
 import { keyRoutes } from '../auth/routes.js'
 import type { Deps } from '../deps.js'
 import { eventRoutes } from '../events/routes.js'
+import { feedRoutes } from '../feeds/routes.js'
 import { storyRoutes } from '../stories/routes.js'
 import { updateRoutes } from '../updates/routes.js'
 import type { AppEnv } from './env.js'
@@ -65,6 +66,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.route('/v1', storyRoutes(docs))
   app.route('/v1', updateRoutes(docs))
   app.route('/v1', eventRoutes(docs))
+  app.route('/v1', feedRoutes(docs, deps))
   app.route('/', healthRoutes(docs, options.ready))
 
   docs.add({
