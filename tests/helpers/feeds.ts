@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { request } from 'node:http'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import pg from 'pg'
 import { inject } from 'vitest'
@@ -49,7 +50,9 @@ const parser = new XMLParser({
   attributeNamePrefix: '@',
   textNodeName: '#text',
   parseTagValue: false,
-  isArray: (name) => ['entry', 'item', 'link', 'category'].includes(name),
+  // Atom may repeat link; RSS's channel/item link is one element.
+  isArray: (name, jpath) =>
+    ['entry', 'item', 'category'].includes(name) || (name === 'link' && String(jpath).startsWith('feed')),
 })
 
 /** Parses a feed with a real XML parser; throws with the parser's message if it is not well-formed. */
@@ -64,4 +67,20 @@ export async function metricValue(server: TestServer, name: string, labels = '')
   const text = (await server.api().get('/metrics')).body as string
   const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `))
   return line ? Number(line.split(' ')[1]) : 0
+}
+
+/** A GET with a Host header of our choosing (fetch may not set Host), as a proxy would forward it. */
+export function getWithHost(url: string, host: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { Host: host } }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        text += chunk
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
 }
