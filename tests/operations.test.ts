@@ -32,6 +32,7 @@ describe('operations endpoints', () => {
       'PATCH /v1/stories/{story}/updates/{id}',
       'DELETE /v1/stories/{story}/updates/{id}',
       'GET /v1/stories/{story}/events',
+      ...['atom', 'json', 'rss'].flatMap((f) => [`GET /v1/stories/{story}/feed.${f}`, `GET /v1/feed.${f}`]),
       'GET /v1/live',
       'GET /healthz',
       'GET /readyz',
