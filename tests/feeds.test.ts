@@ -324,6 +324,17 @@ describe('conditional GET', () => {
     }
   })
 
+  it('answers HEAD with the same validators and no body', async () => {
+    const { story } = await storyWithUpdates()
+    const path = `/v1/stories/${story.id}/feed.atom`
+    const get = await feed(path)
+    const head = await fetch(server.url + path, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'))
+    expect(head.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8')
+    expect(await head.text()).toBe('')
+  })
+
   it('answers If-Modified-Since with 304 once the change\u2019s second is over, and 200 after a change', async () => {
     const { story } = await storyWithUpdates()
     const path = `/v1/stories/${story.id}/feed.atom`

@@ -5,14 +5,21 @@ import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry, RouteDoc } from '../http/openapi.js'
 import { INVALID, STORY_NOT_FOUND } from '../http/responses.js'
 import { validate } from '../http/validate.js'
-import { createFeedState, type FeedArgs, type FeedResult, getLiveFeed, getStoryFeed } from './feeds.js'
+import {
+  createFeedState,
+  FEED_CONTENT_TYPES,
+  type FeedArgs,
+  type FeedResult,
+  getLiveFeed,
+  getStoryFeed,
+} from './feeds.js'
 import { FEED_FORMATS, type FeedFormat } from './model.js'
 import { FeedQuery, JsonFeedDocument } from './schema.js'
 
-const FORMAT_DOCS: Record<FeedFormat, { name: string; contentType: string; schema: v.GenericSchema }> = {
-  atom: { name: 'Atom 1.0', contentType: 'application/atom+xml', schema: v.string() },
-  json: { name: 'JSON Feed 1.1', contentType: 'application/feed+json', schema: JsonFeedDocument },
-  rss: { name: 'RSS 2.0', contentType: 'application/rss+xml', schema: v.string() },
+const FORMAT_DOCS: Record<FeedFormat, { name: string; schema: v.GenericSchema }> = {
+  atom: { name: 'Atom 1.0', schema: v.string() },
+  json: { name: 'JSON Feed 1.1', schema: JsonFeedDocument },
+  rss: { name: 'RSS 2.0', schema: v.string() },
 }
 
 const CONDITIONAL_HEADERS = [
@@ -54,7 +61,7 @@ function send(c: Context<AppEnv>, feed: FeedResult): Response {
 }
 
 function routeDoc(path: string, format: FeedFormat, summary: string, responses: RouteDoc['responses']) {
-  const { name, contentType, schema } = FORMAT_DOCS[format]
+  const { name, schema } = FORMAT_DOCS[format]
   return {
     method: 'get',
     path,
@@ -66,7 +73,7 @@ function routeDoc(path: string, format: FeedFormat, summary: string, responses: 
     query: FeedQuery,
     headers: CONDITIONAL_HEADERS,
     responses: {
-      200: { description: `The feed as ${name}`, schema, contentType: `${contentType}; charset=utf-8` },
+      200: { description: `The feed as ${name}`, schema, contentType: FEED_CONTENT_TYPES[format] },
       304: { description: 'Not modified: the reader\u2019s copy is current (no body)' },
       ...INVALID,
       ...responses,
