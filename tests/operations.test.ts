@@ -33,6 +33,7 @@ describe('operations endpoints', () => {
       'DELETE /v1/stories/{story}/updates/{id}',
       'GET /v1/stories/{story}/events',
       'GET /v1/stories/{story}/stream',
+      ...['atom', 'json', 'rss'].flatMap((f) => [`GET /v1/stories/{story}/feed.${f}`, `GET /v1/feed.${f}`]),
       'GET /v1/live',
       'GET /healthz',
       'GET /readyz',

@@ -5,6 +5,7 @@ import { cors } from 'hono/cors'
 import { keyRoutes } from '../auth/routes.js'
 import type { Deps } from '../deps.js'
 import { eventRoutes } from '../events/routes.js'
+import { feedRoutes } from '../feeds/routes.js'
 import { streamRoutes } from '../live/routes.js'
 import type { LiveServer } from '../live/server.js'
 import { storyRoutes } from '../stories/routes.js'
@@ -69,6 +70,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.route('/v1', updateRoutes(docs))
   app.route('/v1', eventRoutes(docs))
   app.route('/v1', streamRoutes(docs, options.live))
+  app.route('/v1', feedRoutes(docs, deps))
   app.route('/', healthRoutes(docs, options.ready))
 
   docs.add({

@@ -1,0 +1,66 @@
+/** Rendered feeds kept per process; beyond either bound the least recently used go first. */
+export const FEED_CACHE_MAX_ENTRIES = 1000
+export const FEED_CACHE_MAX_BYTES = 64 * 1024 * 1024
+
+interface Entry {
+  version: string
+  body: string
+  bytes: number
+}
+
+/**
+ * Rendered feed documents, one per variant (story or all-live, format, limit, base URL), each
+ * tagged with the version it was rendered at (the story's seq, or a digest of the live stories'
+ * seqs). A lookup with a newer version misses, and the new render replaces the old one, so a
+ * story's stale documents never pile up. Versions come from Postgres, so any number of
+ * instances can each keep one of these and never serve a stale feed.
+ */
+export class FeedCache {
+  readonly #entries = new Map<string, Entry>()
+  readonly #maxEntries: number
+  readonly #maxBytes: number
+  #bytes = 0
+
+  constructor(options: { maxEntries?: number; maxBytes?: number } = {}) {
+    this.#maxEntries = options.maxEntries ?? FEED_CACHE_MAX_ENTRIES
+    this.#maxBytes = options.maxBytes ?? FEED_CACHE_MAX_BYTES
+  }
+
+  get size(): number {
+    return this.#entries.size
+  }
+
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  /** The body rendered for `variant` at exactly `version`, or undefined. */
+  get(variant: string, version: string): string | undefined {
+    const entry = this.#entries.get(variant)
+    if (!entry || entry.version !== version) return undefined
+    // Map keeps insertion order: re-inserting marks it most recently used.
+    this.#entries.delete(variant)
+    this.#entries.set(variant, entry)
+    return entry.body
+  }
+
+  set(variant: string, version: string, body: string): void {
+    this.#remove(variant)
+    // Strings are UTF-16 in memory: two bytes a code unit is the honest size.
+    const bytes = body.length * 2
+    if (bytes > this.#maxBytes) return
+    this.#entries.set(variant, { version, body, bytes })
+    this.#bytes += bytes
+    for (const oldest of this.#entries.keys()) {
+      if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break
+      this.#remove(oldest)
+    }
+  }
+
+  #remove(variant: string): void {
+    const entry = this.#entries.get(variant)
+    if (!entry) return
+    this.#entries.delete(variant)
+    this.#bytes -= entry.bytes
+  }
+}

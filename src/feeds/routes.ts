@@ -1,0 +1,107 @@
+import { type Context, Hono } from 'hono'
+import * as v from 'valibot'
+import type { Deps } from '../deps.js'
+import type { AppEnv } from '../http/env.js'
+import type { OpenApiRegistry, RouteDoc } from '../http/openapi.js'
+import { INVALID, STORY_NOT_FOUND } from '../http/responses.js'
+import { validate } from '../http/validate.js'
+import {
+  createFeedState,
+  FEED_CONTENT_TYPES,
+  type FeedArgs,
+  type FeedResult,
+  getLiveFeed,
+  getStoryFeed,
+} from './feeds.js'
+import { FEED_FORMATS, type FeedFormat } from './model.js'
+import { FeedQuery, JsonFeedDocument } from './schema.js'
+
+const FORMAT_DOCS: Record<FeedFormat, { name: string; schema: v.GenericSchema }> = {
+  atom: { name: 'Atom 1.0', schema: v.string() },
+  json: { name: 'JSON Feed 1.1', schema: JsonFeedDocument },
+  rss: { name: 'RSS 2.0', schema: v.string() },
+}
+
+const CONDITIONAL_HEADERS = [
+  { name: 'If-None-Match', description: 'An ETag from an earlier answer: 304 while the feed is unchanged' },
+  { name: 'If-Modified-Since', description: 'A Last-Modified from an earlier answer: 304 while unchanged' },
+]
+
+/**
+ * The scheme and host the reader used, for absolute links. X-Forwarded-Proto is honoured (TLS
+ * ends at the proxy in front of us), X-Forwarded-Host is not: a shared cache does not key on it,
+ * so trusting it would let anyone plant links to their own site in a cached feed.
+ */
+function baseUrlOf(c: Context<AppEnv>): string {
+  const url = new URL(c.req.url)
+  const forwarded = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase()
+  const proto = forwarded === 'https' || forwarded === 'http' ? forwarded : url.protocol.slice(0, -1)
+  return `${proto}://${url.host}`
+}
+
+function feedArgs(c: Context<AppEnv>, format: FeedFormat, limit: number): FeedArgs {
+  return {
+    format,
+    limit,
+    baseUrl: baseUrlOf(c),
+    conditions: {
+      ifNoneMatch: c.req.header('If-None-Match'),
+      ifModifiedSince: c.req.header('If-Modified-Since'),
+    },
+  }
+}
+
+function send(c: Context<AppEnv>, feed: FeedResult): Response {
+  c.header('ETag', feed.etag)
+  c.header('Last-Modified', feed.lastModified.toUTCString())
+  c.header('Cache-Control', feed.cacheControl)
+  if (feed.status === 304) return c.body(null, 304)
+  c.header('Content-Type', feed.contentType)
+  return c.body(feed.body ?? '', 200)
+}
+
+function routeDoc(path: string, format: FeedFormat, summary: string, responses: RouteDoc['responses']) {
+  const { name, schema } = FORMAT_DOCS[format]
+  return {
+    method: 'get',
+    path,
+    tag: 'Syndication',
+    access: 'public',
+    summary: `${summary} (${name})`,
+    description:
+      'Updates newest first (`limit`, default 50, at most 200); deleted updates are absent. Every answer carries a strong `ETag` and `Last-Modified`; send them back as `If-None-Match` / `If-Modified-Since` for a 304. See docs/feeds.md.',
+    query: FeedQuery,
+    headers: CONDITIONAL_HEADERS,
+    responses: {
+      200: { description: `The feed as ${name}`, schema, contentType: FEED_CONTENT_TYPES[format] },
+      304: { description: 'Not modified: the reader\u2019s copy is current (no body)' },
+      ...INVALID,
+      ...responses,
+    },
+  } satisfies RouteDoc
+}
+
+/** Atom, JSON Feed and RSS for each story and for all live stories. */
+export function feedRoutes(docs: OpenApiRegistry, deps: Deps) {
+  const app = new Hono<AppEnv>()
+  const state = createFeedState(deps.metrics.registry)
+
+  for (const format of FEED_FORMATS) {
+    docs.add(
+      routeDoc(`/v1/stories/:story/feed.${format}`, format, 'A story\u2019s feed', {
+        ...STORY_NOT_FOUND,
+      }),
+    )
+    app.get(`/stories/:story/feed.${format}`, validate('query', FeedQuery), async (c) => {
+      const args = feedArgs(c, format, c.req.valid('query').limit)
+      return send(c, await getStoryFeed(c.var.deps, state, c.var.principal, c.req.param('story'), args))
+    })
+  }
+  for (const format of FEED_FORMATS) {
+    docs.add(routeDoc(`/v1/feed.${format}`, format, 'Updates from all live stories', {}))
+    app.get(`/feed.${format}`, validate('query', FeedQuery), async (c) => {
+      return send(c, await getLiveFeed(c.var.deps, state, feedArgs(c, format, c.req.valid('query').limit)))
+    })
+  }
+  return app
+}
