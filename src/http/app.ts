@@ -45,7 +45,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
       origin: '*',
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
-      exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After'],
+      exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'ETag', 'Last-Modified'],
       maxAge: 600,
     }),
   )
