@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js'
 import { eventRoutes } from '../events/routes.js'
 import { storyRoutes } from '../stories/routes.js'
 import { updateRoutes } from '../updates/routes.js'
+import { webhookRoutes } from '../webhooks/routes.js'
 import type { AppEnv } from './env.js'
 import { errorBody, handleError, handleNotFound } from './errors.js'
 import { healthRoutes, type Readiness } from './health.js'
@@ -65,6 +66,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.route('/v1', storyRoutes(docs))
   app.route('/v1', updateRoutes(docs))
   app.route('/v1', eventRoutes(docs))
+  app.route('/v1', webhookRoutes(docs))
   app.route('/', healthRoutes(docs, options.ready))
 
   docs.add({
