@@ -48,15 +48,10 @@ export interface WebhookSettings {
   allowLoopback: boolean
 }
 
-const MINUTE = 60_000
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   workerEnabled: true,
-  // 5 s, 30 s, 2 m, 10 m, 30 m, 1 h, 2 h, 4 h, 8 h, 8 h: about 24 h 43 m in all, before jitter.
-  retryScheduleMs: [5000, 30_000, 2 * MINUTE, 10 * MINUTE, 30 * MINUTE, 60 * MINUTE, 120 * MINUTE].concat([
-    240 * MINUTE,
-    480 * MINUTE,
-    480 * MINUTE,
-  ]),
+  // 5 s, 30 s, 2 m, 10 m, 30 m, 1 h, 2 h, 4 h, 8 h, 8 h, 8 h: about 31 h 43 m before jitter (at least 24 h).
+  retryScheduleMs: [5, 30, 120, 600, 1800, 3600, 7200, 14_400, 28_800, 28_800, 28_800].map((s) => s * 1000),
   timeoutMs: 10_000,
   leaseMs: 60_000,
   pollIntervalMs: 1000,

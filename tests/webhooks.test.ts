@@ -198,6 +198,25 @@ describe('webhooks: management, signatures and order', () => {
     await server.admin.delete(`/v1/webhooks/${adminHook.body.id}`)
   })
 
+  it('stops sending to the webhooks of a revoked key', async () => {
+    const r = await receiver()
+    const story = await makeStory(editor)
+    const created = await server.admin.post('/v1/keys', { name: 'leaving partner', role: 'partner' })
+    const leaving = server.api(created.body.key)
+    await leaving.post('/v1/webhooks', { url: r.url, stories: [story.id] })
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('before'))
+    await r.waitFor((x) => x.accepted().length === 1)
+    await server.admin.delete(`/v1/keys/${created.body.id}`)
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('after'))
+    // A later event to a live endpoint proves the worker ran meanwhile.
+    const control = await receiver()
+    await partner.post('/v1/webhooks', { url: control.url, stories: [story.id] })
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('control'))
+    await control.waitFor((x) => x.accepted().length === 1)
+    await new Promise((res) => setTimeout(res, 300))
+    expect(r.requests.map((q) => JSON.parse(q.body).seq)).toEqual([1])
+  })
+
   it('does not follow redirects: a 3xx is a failed attempt', async () => {
     const r = await receiver((req) =>
       req.path === '/moved' ? { status: 302, headers: { location: '/elsewhere' } } : { status: 200 },

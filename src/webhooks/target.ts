@@ -36,8 +36,9 @@ const PRIVATE = blockList(
   ],
   [
     '::/128',
-    // IPv4-mapped and NAT64 local-use addresses could smuggle a private IPv4 address.
-    '::ffff:0:0/96',
+    // NAT64 local-use addresses could smuggle a private IPv4 address. (IPv4-mapped addresses need
+    // no rule: BlockList judges ::ffff:a.b.c.d by the IPv4 rules, and a ::ffff:0:0/96 rule here
+    // would match every IPv4 address too.)
     '64:ff9b:1::/48',
     '100::/64',
     '2001:db8::/32',
