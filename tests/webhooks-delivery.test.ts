@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer, type TestServerOptions } from './helpers/server.js'
 import {
@@ -31,9 +31,12 @@ describe('webhook delivery: retries, restarts, several instances, outbound safet
   beforeAll(async () => {
     db = await createPrivateDatabase()
   })
+  // Every worker on the database claims its deliveries: each test runs only its own instances.
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.stop()
+  })
   afterAll(async () => {
     for (const r of receivers) await r.close()
-    for (const s of servers) await s.stop()
     await db?.drop()
   })
 
@@ -72,7 +75,6 @@ describe('webhook delivery: retries, restarts, several instances, outbound safet
       expect(d.attempts[0].error).toBe('HTTP 500')
     }
     expect((await partner.get(`/v1/webhooks/${hook.body.id}`)).body.disabledAt).toBeNull()
-    await server.stop()
   })
 
   it('disables an endpoint that fails through the whole retry budget, says why, and can be re-enabled', async () => {
@@ -124,7 +126,6 @@ describe('webhook delivery: retries, restarts, several instances, outbound safet
     expect(r.accepted()[1]!.id).toBe(failed.body.items[0].id)
     const unknown = await partner.post(`/v1/webhooks/${id}/deliveries/nope/retry`)
     expect(unknown.status).toBe(404)
-    await server.stop()
   })
 
   it('loses nothing when the service stops mid-queue: a new instance on the same database delivers the rest once', async () => {
