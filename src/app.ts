@@ -11,11 +11,13 @@ import type { Deps } from './deps.js'
 import { createHttpApp } from './http/app.js'
 import type { Readiness } from './http/health.js'
 import { newId } from './lib/ids.js'
+import { Signal } from './lib/signal.js'
 import { type Clock, systemClock } from './lib/time.js'
 import { LiveServer } from './live/server.js'
 import { createMetrics } from './metrics.js'
 import { createStore, type Store } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
+import { WebhookWorker } from './webhooks/worker.js'
 
 export interface App {
   /** Web-standard handler for every HTTP route. */
@@ -23,7 +25,7 @@ export interface App {
   /** Node's 'upgrade' handler for the `/v1/live` websocket. */
   handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
   ready: () => Promise<Readiness>
-  /** Closes websockets (1012), then the bus, then the database. */
+  /** Closes websockets (1012), then the webhook worker, then the bus, then the database. */
   close: () => Promise<void>
   deps: Deps
   store: Store
@@ -80,9 +82,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     limits: config.limits,
     metrics: createMetrics(),
     adminKeyHash: hashKey(config.adminKey),
+    webhooks: { settings: config.webhooks, wake: new Signal() },
   }
   const live = new LiveServer(deps)
   await live.start()
+  const webhookWorker = config.webhooks.workerEnabled ? new WebhookWorker(deps) : null
+  webhookWorker?.start()
 
   const ready = async (): Promise<Readiness> => {
     const database = await Promise.race([
@@ -102,6 +107,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ready,
     async close() {
       await live.close()
+      await webhookWorker?.close()
       await bus.close()
       if (!overrides.store) await store.close()
     },

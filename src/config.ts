@@ -30,6 +30,38 @@ export interface Limits {
   streamPingIntervalMs: number
 }
 
+/** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
+export interface WebhookSettings {
+  /** Run this instance's delivery worker (instances that only serve the API may turn it off). */
+  workerEnabled: boolean
+  /** Wait before each retry, in ms; when it runs out the delivery fails (and the endpoint may be disabled). */
+  retryScheduleMs: number[]
+  /** One request to an endpoint, from connect to the whole answer. */
+  timeoutMs: number
+  /** How long a claimed delivery stays with one worker; must exceed timeoutMs. */
+  leaseMs: number
+  /** How often an idle worker looks for due deliveries (changes on this instance wake it at once). */
+  pollIntervalMs: number
+  /** Deliveries one worker sends at a time. */
+  concurrency: number
+  /** Endpoints one API key may register. */
+  maxPerOwner: number
+  /** Allow loopback targets (127.0.0.0/8, ::1): for local development and tests only. */
+  allowLoopback: boolean
+}
+
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
+  workerEnabled: true,
+  // 5 s, 30 s, 2 m, 10 m, 30 m, 1 h, 2 h, 4 h, 8 h, 8 h, 8 h: about 31 h 43 m before jitter (at least 24 h).
+  retryScheduleMs: [5, 30, 120, 600, 1800, 3600, 7200, 14_400, 28_800, 28_800, 28_800].map((s) => s * 1000),
+  timeoutMs: 10_000,
+  leaseMs: 60_000,
+  pollIntervalMs: 1000,
+  concurrency: 16,
+  maxPerOwner: 100,
+  allowLoopback: false,
+}
+
 export interface Config {
   port: number
   host: string
@@ -46,6 +78,7 @@ export interface Config {
   sqlDir: string
   logLevel: string
   limits: Limits
+  webhooks: WebhookSettings
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -92,6 +125,21 @@ const EnvSchema = v.object({
   LIVELINE_PING_INTERVAL_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.pingIntervalMs)),
   LIVELINE_HEAD_CHECK_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.headCheckIntervalMs)),
   LIVELINE_FANOUT_CHUNK: v.optional(intFrom(1, 10_000_000), String(DEFAULT_LIMITS.fanoutChunk)),
+  LIVELINE_WEBHOOK_WORKER: v.optional(v.picklist(['0', '1']), '1'),
+  LIVELINE_WEBHOOK_RETRY_SCHEDULE: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be comma-separated milliseconds'),
+      v.transform((s) => s.split(',').map(Number)),
+    ),
+  ),
+  LIVELINE_WEBHOOK_TIMEOUT_MS: v.optional(intFrom(100, 120_000), String(DEFAULT_WEBHOOK_SETTINGS.timeoutMs)),
+  LIVELINE_WEBHOOK_CONCURRENCY: v.optional(intFrom(1, 1000), String(DEFAULT_WEBHOOK_SETTINGS.concurrency)),
+  LIVELINE_WEBHOOK_POLL_MS: v.optional(
+    intFrom(10, 3_600_000),
+    String(DEFAULT_WEBHOOK_SETTINGS.pollIntervalMs),
+  ),
+  LIVELINE_WEBHOOK_ALLOW_LOOPBACK: v.optional(v.picklist(['0', '1']), '0'),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   NODE_ENV: v.optional(v.string()),
 })
@@ -145,6 +193,17 @@ export function loadConfig(
       pingIntervalMs: e.LIVELINE_PING_INTERVAL_MS,
       headCheckIntervalMs: e.LIVELINE_HEAD_CHECK_MS,
       fanoutChunk: e.LIVELINE_FANOUT_CHUNK,
+    },
+    webhooks: {
+      ...DEFAULT_WEBHOOK_SETTINGS,
+      workerEnabled: e.LIVELINE_WEBHOOK_WORKER === '1',
+      retryScheduleMs: e.LIVELINE_WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_SETTINGS.retryScheduleMs,
+      timeoutMs: e.LIVELINE_WEBHOOK_TIMEOUT_MS,
+      // The lease outlives any one request, so a slow send is never taken over by another instance.
+      leaseMs: Math.max(DEFAULT_WEBHOOK_SETTINGS.leaseMs, e.LIVELINE_WEBHOOK_TIMEOUT_MS * 2),
+      concurrency: e.LIVELINE_WEBHOOK_CONCURRENCY,
+      pollIntervalMs: e.LIVELINE_WEBHOOK_POLL_MS,
+      allowLoopback: e.LIVELINE_WEBHOOK_ALLOW_LOOPBACK === '1',
     },
   }
 }

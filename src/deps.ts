@@ -1,7 +1,8 @@
 import type { Logger } from 'pino'
 import type { Bus } from './bus/bus.js'
-import type { Limits } from './config.js'
+import type { Limits, WebhookSettings } from './config.js'
 import type { NewId } from './lib/ids.js'
+import type { Signal } from './lib/signal.js'
 import type { Clock } from './lib/time.js'
 import type { Metrics } from './metrics.js'
 import type { Db } from './store/db.js'
@@ -17,4 +18,9 @@ export interface Deps {
   metrics: Metrics
   /** sha256 of the master key; it has no row in api_keys. */
   adminKeyHash: string
+  webhooks: {
+    settings: WebhookSettings
+    /** Rung after a commit that queued deliveries, so this instance's worker sends them at once. */
+    wake: Signal
+  }
 }

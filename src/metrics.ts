@@ -56,6 +56,12 @@ export function createMetrics() {
       help: 'Readers closed with 1013 because they could not keep up',
       registers,
     }),
+    webhookAttempts: new Counter({
+      name: 'liveline_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome (success, retry, failed)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     httpRequests: new Histogram({
       name: 'liveline_http_request_duration_seconds',
       help: 'HTTP request duration by method, route and status',

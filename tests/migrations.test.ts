@@ -28,7 +28,7 @@ describe('migrations', () => {
     ])
     try {
       const applied = await Promise.all(stores.map((s) => migrateToLatest(s.db, resolve('sql'))))
-      expect(applied.flat()).toEqual(['001_init'])
+      expect(applied.flat()).toEqual(['001_init', '002_webhooks'])
       const again = await migrateToLatest(stores[0]!.db, resolve('sql'))
       expect(again).toEqual([])
       const tables = await stores[0]!.db

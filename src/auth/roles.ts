@@ -7,12 +7,12 @@ export interface Principal {
   role: Role
 }
 
-export type Action = 'keys:manage' | 'stories:write' | 'drafts:read'
+export type Action = 'keys:manage' | 'stories:write' | 'drafts:read' | 'webhooks:manage'
 
 const GRANTS: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['keys:manage', 'stories:write', 'drafts:read']),
+  admin: new Set<Action>(['keys:manage', 'stories:write', 'drafts:read', 'webhooks:manage']),
   editor: new Set<Action>(['stories:write', 'drafts:read']),
-  partner: new Set<Action>(),
+  partner: new Set<Action>(['webhooks:manage']),
 }
 
 /** @example can(principal, 'stories:write') */

@@ -1,9 +1,10 @@
+import { type ExpressionBuilder, sql, type UpdateResult } from 'kysely'
 import { storyTopic } from '../bus/bus.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
 import type { Queryable, Tx } from '../store/db.js'
-import type { StoryRow, StoryRowPatch } from '../store/schema.js'
+import type { Database, StoryRow, StoryRowPatch, StoryStatus } from '../store/schema.js'
 
 export type EventType = 'update.created' | 'update.edited' | 'update.deleted' | 'story.updated'
 
@@ -61,7 +62,8 @@ export async function recordChange<T>(
       storyAfter: (patch) => ({ ...story, ...patch, seq: head }) as StoryRow,
     }
     const outcome = await change(ctx)
-    if (outcome.events.length === 0) return { storyId: story.id, result: outcome.result, bodies: [] }
+    if (outcome.events.length === 0)
+      return { queuedDeliveries: 0n, storyId: story.id, result: outcome.result, bodies: [] }
     const patch = outcome.storyPatch ?? {}
     const lastUpdateAt = patch.last_update_at !== undefined ? patch.last_update_at : story.last_update_at
     const rows = outcome.events.map((draft) => ({
@@ -71,25 +73,86 @@ export async function recordChange<T>(
       at: now,
       body: serializeEvent(story.id, draft, now, lastUpdateAt ?? null),
     }))
-    // One round trip for both: the row lock is held across as few as possible.
-    await tx
+    // One round trip for all three: the row lock is held across as few as possible.
+    const queued = await tx
       .with('head', (db) =>
         db
           .updateTable('stories')
           .set({ ...patch, seq: head })
           .where('id', '=', story.id),
       )
-      .insertInto('events')
-      .values(rows)
-      .execute()
+      .with('appended', (db) => db.insertInto('events').values(rows).returning(['story_id', 'seq', 'type']))
+      .insertInto('webhook_deliveries')
+      .columns(WEBHOOK_DELIVERY_COLUMNS)
+      .expression((db) => webhookDeliveriesFor(db, story.id, patch.status ?? story.status, now))
+      .executeTakeFirst()
     return {
+      queuedDeliveries: queued.numInsertedOrUpdatedRows ?? 0n,
       storyId: story.id,
       result: outcome.result,
       bodies: rows.map((r) => ({ seq: r.seq, body: r.body })),
     }
   })
   for (const { seq, body } of committed.bodies) publishEvent(deps, committed.storyId, seq, body)
+  if (committed.queuedDeliveries > 0n) deps.webhooks.wake.notify()
   return committed.result
+}
+
+type AppendedEvent = { story_id: string; seq: number; type: string }
+
+const WEBHOOK_DELIVERY_COLUMNS = [
+  'id',
+  'webhook_id',
+  'story_id',
+  'seq',
+  'event_type',
+  'status',
+  'next_attempt_at',
+  'created_at',
+] as const
+
+/**
+ * The outbox half of webhooks: one pending delivery per appended event and enabled endpoint that
+ * follows the story ('*' or its id), wants the event's type, and may see the story as it stands
+ * after this change (partners never get drafts). Queued in the write transaction, so a committed
+ * event can never miss its deliveries; the worker (src/webhooks/worker.ts) sends them.
+ */
+function webhookDeliveriesFor(
+  db: ExpressionBuilder<Database & { head: UpdateResult; appended: AppendedEvent }, 'webhook_deliveries'>,
+  storyId: string,
+  statusAfter: StoryStatus,
+  now: Date,
+) {
+  let query = db
+    .selectFrom('appended')
+    .innerJoin('webhooks as w', (join) => join.on('w.disabled_at', 'is', null))
+    .where(sql<boolean>`w.stories && array['*', ${storyId}]::text[]`)
+    .where(sql<boolean>`(w.events is null or appended.type = any(w.events))`)
+    // A revoked key's endpoints stop receiving along with the key.
+    .where((eb) =>
+      eb.or([
+        eb('w.owner_key_id', '=', 'admin'),
+        eb.exists(
+          eb
+            .selectFrom('api_keys as k')
+            .select('k.id')
+            .whereRef('k.id', '=', 'w.owner_key_id')
+            .where('k.revoked_at', 'is', null),
+        ),
+      ]),
+    )
+  if (statusAfter === 'draft') query = query.where('w.owner_role', '=', 'admin')
+  return query.select([
+    // The Standard Webhooks message id, drawn here because the number of rows is known only here.
+    sql<string>`'msg' || replace(gen_random_uuid()::text, '-', '')`.as('id'),
+    'w.id as webhook_id',
+    'appended.story_id',
+    'appended.seq',
+    'appended.type as event_type',
+    sql<'pending'>`'pending'`.as('status'),
+    sql<Date>`${now}::timestamptz`.as('next_attempt_at'),
+    sql<Date>`${now}::timestamptz`.as('created_at'),
+  ])
 }
 
 function publishEvent(deps: Deps, storyId: string, seq: number, body: string): void {

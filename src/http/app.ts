@@ -10,6 +10,7 @@ import { streamRoutes } from '../live/routes.js'
 import type { LiveServer } from '../live/server.js'
 import { storyRoutes } from '../stories/routes.js'
 import { updateRoutes } from '../updates/routes.js'
+import { webhookRoutes } from '../webhooks/routes.js'
 import type { AppEnv } from './env.js'
 import { errorBody, handleError, handleNotFound } from './errors.js'
 import { healthRoutes, type Readiness } from './health.js'
@@ -71,6 +72,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.route('/v1', eventRoutes(docs))
   app.route('/v1', streamRoutes(docs, options.live))
   app.route('/v1', feedRoutes(docs, deps))
+  app.route('/v1', webhookRoutes(docs))
   app.route('/', healthRoutes(docs, options.ready))
 
   docs.add({

@@ -2,7 +2,7 @@ import { toJsonSchema } from '@valibot/to-json-schema'
 import type * as v from 'valibot'
 
 type Method = 'get' | 'post' | 'patch' | 'delete'
-type Access = 'public' | 'editor' | 'admin'
+type Access = 'public' | 'editor' | 'partner' | 'admin'
 
 export interface RouteDoc {
   method: Method

@@ -7,6 +7,9 @@ export interface Database {
   updates: UpdatesTable
   events: EventsTable
   idempotency_keys: IdempotencyKeysTable
+  webhooks: WebhooksTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
 }
 
 export type Role = 'admin' | 'editor' | 'partner'
@@ -75,3 +78,49 @@ export type ApiKeyRow = Selectable<ApiKeysTable>
 export type StoryRow = Selectable<StoriesTable>
 export type StoryRowPatch = Updateable<StoriesTable>
 export type UpdateRow = Selectable<UpdatesTable>
+
+export interface WebhooksTable {
+  id: string
+  owner_key_id: string
+  owner_role: 'admin' | 'partner'
+  url: string
+  stories: string[]
+  events: string[] | null
+  secret: string
+  created_at: Date
+  updated_at: Date
+  disabled_at: Date | null
+  disabled_reason: string | null
+  last_success_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed'
+
+export interface WebhookDeliveriesTable {
+  id: string
+  webhook_id: string
+  story_id: string
+  seq: number
+  event_type: string
+  status: DeliveryStatus
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: Date
+  first_attempt_at: Date | null
+  lease_until: Date | null
+  lease_token: string | null
+  created_at: Date
+  delivered_at: Date | null
+}
+
+export interface WebhookAttemptsTable {
+  id: ColumnType<number, never, never>
+  delivery_id: string
+  at: Date
+  status_code: number | null
+  latency_ms: number
+  error: string | null
+}
+
+export type WebhookRow = Selectable<WebhooksTable>
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>

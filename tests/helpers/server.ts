@@ -3,7 +3,13 @@ import { resolve } from 'node:path'
 import { pino } from 'pino'
 import { inject } from 'vitest'
 import { type App, type AppOverrides, createApp } from '../../src/app.js'
-import { type Config, DEFAULT_LIMITS, type Limits } from '../../src/config.js'
+import {
+  type Config,
+  DEFAULT_LIMITS,
+  DEFAULT_WEBHOOK_SETTINGS,
+  type Limits,
+  type WebhookSettings,
+} from '../../src/config.js'
 import { listen } from '../../src/server.js'
 import { Api } from './api.js'
 
@@ -16,6 +22,8 @@ export interface TestServerOptions {
   busPrefix?: string
   databaseUrl?: string
   limits?: Partial<Limits>
+  /** Test receivers listen on loopback, so tests allow it unless told otherwise. */
+  webhooks?: Partial<WebhookSettings>
   overrides?: AppOverrides
   migrate?: boolean
 }
@@ -45,6 +53,7 @@ export function testConfig(options: TestServerOptions = {}): Config {
     sqlDir: resolve('sql'),
     logLevel: 'silent',
     limits: { ...DEFAULT_LIMITS, headCheckIntervalMs: 500, ...options.limits },
+    webhooks: { ...DEFAULT_WEBHOOK_SETTINGS, allowLoopback: true, pollIntervalMs: 200, ...options.webhooks },
   }
 }
 
