@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js'
 import { eventRoutes } from '../events/routes.js'
 import { storyRoutes } from '../stories/routes.js'
 import { updateRoutes } from '../updates/routes.js'
+import { webRoutes } from '../web/routes.js'
 import type { AppEnv } from './env.js'
 import { errorBody, handleError, handleNotFound } from './errors.js'
 import { healthRoutes, type Readiness } from './health.js'
@@ -66,6 +67,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.route('/v1', updateRoutes(docs))
   app.route('/v1', eventRoutes(docs))
   app.route('/', healthRoutes(docs, options.ready))
+  app.route('/', webRoutes(docs))
 
   docs.add({
     method: 'get',
