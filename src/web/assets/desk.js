@@ -239,7 +239,7 @@ function renderUpdates() {
         actionButton(pinned ? 'Unpin' : 'Pin', () =>
           patchStory({ pinnedUpdateId: pinned ? null : u.id }, pinned ? 'Unpinned.' : 'Pinned.'),
         ),
-        actionButton('Delete', () => deleteUpdate(u)),
+        actionButton('Delete', (button) => deleteUpdate(u, button)),
       )
       item.append(meta, body, actions)
       return item
@@ -253,14 +253,33 @@ async function toggleKeyEvent(update) {
   notify(update.keyEvent ? 'No longer a key event.' : 'Marked as a key event.')
 }
 
-async function deleteUpdate(update) {
-  if (!confirm('Delete this update? Readers will see it disappear.')) return
+/**
+ * Destructive actions take a second click on the same button ("Confirm …") within a few seconds:
+ * no native dialog, which would block the page, and no deletion by a stray click.
+ */
+function confirmed(button, confirmLabel) {
+  if (button.dataset.armed === '1') return true
+  const label = button.textContent
+  button.dataset.armed = '1'
+  button.textContent = confirmLabel
+  setTimeout(() => {
+    if (!button.isConnected || button.dataset.armed !== '1') return
+    button.dataset.armed = ''
+    button.textContent = label
+  }, 5000)
+  return false
+}
+
+async function deleteUpdate(update, button) {
+  if (!confirmed(button, 'Confirm delete')) return
   try {
     await api('DELETE', `/v1/stories/${story.id}/updates/${update.id}`)
-    notify('Update deleted.')
-  } finally {
-    await refresh()
+  } catch (err) {
+    await refresh().catch(() => {}) // a not_found means it is already gone: show the list as it is
+    throw err
   }
+  await refresh()
+  notify('Update deleted.')
 }
 
 // ---- composer
@@ -480,8 +499,13 @@ $('go-live').addEventListener('click', (e) =>
   }),
 )
 $('end-story').addEventListener('click', (e) => {
-  if (!confirm('End this story? No updates can be posted after this.')) return
-  act(e.currentTarget, () => patchStory({ status: 'ended' }, 'The story has ended.'))
+  const button = e.currentTarget
+  act(button, async () => {
+    if (!confirmed(button, 'Confirm: end the story')) return
+    button.dataset.armed = ''
+    button.textContent = 'End story'
+    await patchStory({ status: 'ended' }, 'The story has ended.')
+  })
 })
 
 if (key) act(null, () => signIn(key))
