@@ -1,7 +1,7 @@
 // The editors' desk: sign in with a key, pick or create a story, compose, post, edit, delete, pin,
 // mark key events, end the story. Everything goes through the public API; the key lives in
 // sessionStorage and travels only in the Authorization header.
-import { subscribe } from '../client.js'
+import { subscribe } from './client.js'
 
 const KEY_STORAGE = 'liveline.deskKey'
 const $ = (id) => document.getElementById(id)

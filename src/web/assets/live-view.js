@@ -1,7 +1,7 @@
 // Makes a server-rendered story (the reader page's <main>, or the widget's root) live: new updates
 // at the top, edits and deletes in place, a ticking "Last update" stamp, a "N new updates" button
 // while the reader is scrolled down, and a quiet connection state. Used by reader.js and embed.js.
-import { subscribe } from '../client.js'
+import { subscribe } from './client.js'
 
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' })
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
