@@ -47,6 +47,12 @@ describe('operations endpoints', () => {
       'GET /metrics',
       'GET /openapi.json',
       'GET /docs',
+      'GET /s/{slug}',
+      'GET /s/{slug}/fragment',
+      'GET /desk',
+      'GET /client.js',
+      'GET /embed.js',
+      'GET /assets/{name}',
     ]
     expect([...documented].sort()).toEqual(expected.sort())
   })

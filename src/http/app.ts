@@ -10,6 +10,7 @@ import { streamRoutes } from '../live/routes.js'
 import type { LiveServer } from '../live/server.js'
 import { storyRoutes } from '../stories/routes.js'
 import { updateRoutes } from '../updates/routes.js'
+import { webRoutes } from '../web/routes.js'
 import { webhookRoutes } from '../webhooks/routes.js'
 import type { AppEnv } from './env.js'
 import { errorBody, handleError, handleNotFound } from './errors.js'
@@ -74,6 +75,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.route('/v1', feedRoutes(docs, deps))
   app.route('/v1', webhookRoutes(docs))
   app.route('/', healthRoutes(docs, options.ready))
+  app.route('/', webRoutes(docs))
 
   docs.add({
     method: 'get',

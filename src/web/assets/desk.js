@@ -1,0 +1,511 @@
+// The editors' desk: sign in with a key, pick or create a story, compose, post, edit, delete, pin,
+// mark key events, end the story. Everything goes through the public API; the key lives in
+// sessionStorage and travels only in the Authorization header.
+import { subscribe } from './client.js'
+
+const KEY_STORAGE = 'liveline.deskKey'
+const $ = (id) => document.getElementById(id)
+let key = sessionStorage.getItem(KEY_STORAGE)
+let story = null // the selected story
+let updates = [] // its updates, newest first
+let editing = null // the update being edited, or null when composing a new one
+let lastAttempt = null // {body, idempotencyKey} of the last post, for retries
+let busy = false
+let live = null
+
+/** An API error with a message meant for the editor. */
+class DeskError extends Error {
+  constructor(code, message, details) {
+    super(message)
+    this.code = code
+    this.details = details
+  }
+}
+
+const FRIENDLY = {
+  unauthorized: 'This key was not accepted (unknown or revoked). Sign in again with a valid key.',
+  forbidden: 'This key may not do that: posting needs an editor or admin key.',
+  not_found: 'That no longer exists: someone may have deleted it. The list has been refreshed.',
+  story_ended: 'This story has ended: it takes no new updates and cannot be reopened.',
+  slug_taken: 'That slug is already taken: choose another one.',
+  idempotency_key_reused: 'This post was already sent with different content. Post it again.',
+  payload_too_large: 'This update is too large (over 256 KiB). Shorten it or split it.',
+  unavailable: 'The server cannot reach its database right now. Try again in a few seconds.',
+  rate_limited: 'Too many requests. Wait a moment and try again.',
+}
+
+async function api(method, path, body, headers = {}) {
+  const init = { method, headers: { Authorization: `Bearer ${key}`, ...headers } }
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+  let res
+  try {
+    res = await fetch(path, init)
+  } catch {
+    throw new DeskError(
+      'network',
+      'The server could not be reached. Check the connection and try again (a retried post is never posted twice).',
+    )
+  }
+  if (res.status === 204) return null
+  const data = await res.json().catch(() => null)
+  if (res.ok) return data
+  const error = data?.error ?? {}
+  const message = FRIENDLY[error.code] ?? error.message ?? `The server answered ${res.status}.`
+  throw new DeskError(error.code ?? `http_${res.status}`, message, error.details)
+}
+
+function showError(err) {
+  const box = $('alert')
+  const details = err.details && typeof err.details === 'object' ? Object.entries(err.details) : []
+  const list = document.createElement('ul')
+  for (const [field, problem] of details) {
+    const item = document.createElement('li')
+    item.textContent = `${field}: ${problem}`
+    list.append(item)
+  }
+  const text = document.createElement('p')
+  text.textContent = err.code && err.code !== 'network' ? `${err.message} (${err.code})` : err.message
+  box.replaceChildren(text, ...(details.length ? [list] : []))
+  box.hidden = false
+  $('notice').textContent = ''
+  if (err.code === 'unauthorized') signOut(false)
+}
+
+function notify(text) {
+  $('alert').hidden = true
+  $('notice').textContent = text
+}
+
+/** Runs an action with the button disabled, so a double click cannot send it twice. */
+async function act(button, fn) {
+  if (busy) return
+  busy = true
+  if (button) button.disabled = true
+  try {
+    await fn()
+  } catch (err) {
+    if (err instanceof DeskError) showError(err)
+    else throw err
+  } finally {
+    busy = false
+    if (button) button.disabled = false
+  }
+}
+
+// ---- sign in
+
+async function signIn(candidate) {
+  key = candidate
+  // A cheap call that every valid key may make: an unknown or revoked key is 401 here.
+  await api('GET', '/v1/stories?limit=1')
+  sessionStorage.setItem(KEY_STORAGE, key)
+  $('sign-in').hidden = true
+  $('desk').hidden = false
+  $('sign-out').hidden = false
+  $('who').textContent = 'Signed in'
+  await loadStories()
+}
+
+function signOut(clearMessages = true) {
+  sessionStorage.removeItem(KEY_STORAGE)
+  key = null
+  story = null
+  live?.close()
+  $('desk').hidden = true
+  $('sign-out').hidden = true
+  $('sign-in').hidden = false
+  $('who').textContent = ''
+  if (clearMessages) notify('Signed out.')
+}
+
+// ---- stories
+
+async function loadStories() {
+  const { items } = await api('GET', '/v1/stories?limit=100')
+  const list = $('story-list')
+  list.replaceChildren(
+    ...items.map((s) => {
+      const item = document.createElement('li')
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.textContent = s.title
+      const status = document.createElement('span')
+      status.className = 'status'
+      status.textContent = s.status
+      button.append(status)
+      button.setAttribute('aria-current', String(s.id === story?.id))
+      button.addEventListener('click', () => act(button, () => openStory(s.id)))
+      item.append(button)
+      return item
+    }),
+  )
+}
+
+async function openStory(id) {
+  story = await api('GET', `/v1/stories/${encodeURIComponent(id)}`)
+  resetComposer()
+  $('story').hidden = false
+  renderStory()
+  await Promise.all([loadUpdates(), loadStories()])
+  followLive()
+}
+
+function renderStory() {
+  $('story-title').textContent = story.title
+  $('story-meta').textContent =
+    `Status: ${story.status} · ${story.updateCount} update${story.updateCount === 1 ? '' : 's'} · slug: ${story.slug}`
+  $('go-live').hidden = story.status !== 'draft'
+  $('end-story').hidden = story.status !== 'live'
+  $('reader-link').href = `/s/${encodeURIComponent(story.slug)}`
+  $('reader-link').hidden = story.status === 'draft'
+  $('post').disabled = story.status === 'ended'
+  $('post').title = story.status === 'ended' ? 'This story has ended' : ''
+}
+
+async function patchStory(patch, message) {
+  story = await api('PATCH', `/v1/stories/${story.id}`, patch)
+  renderStory()
+  renderUpdates()
+  await loadStories()
+  notify(message)
+}
+
+// Others may post to the same story: refresh when the story changes under us (public stories only).
+function followLive() {
+  live?.close()
+  live = null
+  if (story.status === 'draft') return
+  let pendingRefresh = null
+  live = subscribe(story.id, {
+    since: story.seq,
+    onEvent: () => {
+      clearTimeout(pendingRefresh)
+      pendingRefresh = setTimeout(() => refresh().catch(() => {}), 300)
+    },
+  })
+}
+
+async function refresh() {
+  story = await api('GET', `/v1/stories/${story.id}`)
+  renderStory()
+  await loadUpdates()
+}
+
+// ---- updates
+
+async function loadUpdates() {
+  updates = (await api('GET', `/v1/stories/${story.id}/updates?limit=100`)).items
+  renderUpdates()
+}
+
+function actionButton(label, onClick, pressed) {
+  const button = document.createElement('button')
+  button.type = 'button'
+  button.textContent = label
+  if (pressed !== undefined) button.setAttribute('aria-pressed', String(pressed))
+  button.addEventListener('click', () => act(button, () => onClick(button)))
+  return button
+}
+
+function renderUpdates() {
+  $('update-list').replaceChildren(
+    ...updates.map((u) => {
+      const item = document.createElement('li')
+      item.dataset.id = u.id
+      const meta = document.createElement('p')
+      meta.className = 'meta'
+      const flags = [
+        u.keyEvent && 'key event',
+        u.id === story.pinnedUpdateId && 'pinned',
+        u.editedAt && 'edited',
+      ]
+      meta.textContent = [
+        new Date(u.publishedAt).toLocaleString(),
+        u.author.name,
+        ...flags.filter(Boolean),
+      ].join(' · ')
+      const body = document.createElement('div')
+      body.className = 'll-body'
+      body.innerHTML = u.html // the server's escaped rendering
+      const actions = document.createElement('p')
+      actions.className = 'actions'
+      const pinned = u.id === story.pinnedUpdateId
+      actions.append(
+        actionButton('Edit', () => startEdit(u)),
+        actionButton('Key event', () => toggleKeyEvent(u), u.keyEvent),
+        actionButton(pinned ? 'Unpin' : 'Pin', () =>
+          patchStory({ pinnedUpdateId: pinned ? null : u.id }, pinned ? 'Unpinned.' : 'Pinned.'),
+        ),
+        actionButton('Delete', (button) => deleteUpdate(u, button)),
+      )
+      item.append(meta, body, actions)
+      return item
+    }),
+  )
+}
+
+async function toggleKeyEvent(update) {
+  await api('PATCH', `/v1/stories/${story.id}/updates/${update.id}`, { keyEvent: !update.keyEvent })
+  await loadUpdates()
+  notify(update.keyEvent ? 'No longer a key event.' : 'Marked as a key event.')
+}
+
+/**
+ * Destructive actions take a second click on the same button ("Confirm …") within a few seconds:
+ * no native dialog, which would block the page, and no deletion by a stray click.
+ */
+function confirmed(button, confirmLabel) {
+  if (button.dataset.armed === '1') return true
+  const label = button.textContent
+  button.dataset.armed = '1'
+  button.textContent = confirmLabel
+  setTimeout(() => {
+    if (!button.isConnected || button.dataset.armed !== '1') return
+    button.dataset.armed = ''
+    button.textContent = label
+  }, 5000)
+  return false
+}
+
+async function deleteUpdate(update, button) {
+  if (!confirmed(button, 'Confirm delete')) return
+  try {
+    await api('DELETE', `/v1/stories/${story.id}/updates/${update.id}`)
+  } catch (err) {
+    await refresh().catch(() => {}) // a not_found means it is already gone: show the list as it is
+    throw err
+  }
+  await refresh()
+  notify('Update deleted.')
+}
+
+// ---- composer
+
+const BLOCK_FIELDS = {
+  text: [['text', 'Text', 'textarea']],
+  quote: [
+    ['text', 'Quote', 'textarea'],
+    ['attribution', 'Attribution'],
+  ],
+  image: [
+    ['url', 'Image URL (http or https)', 'url'],
+    ['caption', 'Caption'],
+    ['credit', 'Credit'],
+    ['alt', 'Alt text'],
+  ],
+}
+let blockCounter = 0
+
+function addBlock(type, values = {}) {
+  const box = document.createElement('fieldset')
+  box.className = 'block'
+  box.dataset.type = type
+  const legend = document.createElement('legend')
+  legend.textContent = type[0].toUpperCase() + type.slice(1)
+  box.append(legend)
+  for (const [name, label, kind] of BLOCK_FIELDS[type]) {
+    const id = `b${++blockCounter}-${name}`
+    const labelEl = document.createElement('label')
+    labelEl.htmlFor = id
+    labelEl.textContent = label
+    const input = document.createElement(kind === 'textarea' ? 'textarea' : 'input')
+    if (kind === 'textarea') input.rows = 4
+    else input.type = kind === 'url' ? 'url' : 'text'
+    input.id = id
+    input.name = name
+    input.value = values[name] ?? ''
+    box.append(labelEl, input)
+  }
+  const tools = document.createElement('p')
+  tools.className = 'block-tools'
+  const remove = document.createElement('button')
+  remove.type = 'button'
+  remove.textContent = 'Remove block'
+  remove.addEventListener('click', () => {
+    box.remove()
+    renderPreview()
+  })
+  tools.append(remove)
+  box.append(tools)
+  $('blocks').append(box)
+  return box
+}
+
+/** The composer's content as an API body (empty optional fields left out). */
+function composed() {
+  const blocks = [...$('blocks').querySelectorAll('.block')].map((box) => {
+    const block = { type: box.dataset.type }
+    for (const input of box.querySelectorAll('input, textarea')) {
+      const value = input.value.trim()
+      if (value || input.name === 'text' || input.name === 'url') block[input.name] = value
+    }
+    return block
+  })
+  const headline = $('headline').value.trim()
+  return { headline: headline || null, blocks, keyEvent: $('key-event').checked }
+}
+
+function paragraphs(parent, text) {
+  for (const chunk of text.split(/\n\s*\n/)) {
+    if (!chunk.trim()) continue
+    const p = document.createElement('p')
+    chunk
+      .trim()
+      .split('\n')
+      .forEach((line, i) => {
+        if (i) p.append(document.createElement('br'))
+        p.append(line)
+      })
+    parent.append(p)
+  }
+}
+
+/** A preview built from text nodes only, like the server's escaped rendering. */
+function renderPreview() {
+  const { headline, blocks } = composed()
+  const out = []
+  if (headline) {
+    const h = document.createElement('h2')
+    h.textContent = headline
+    out.push(h)
+  }
+  for (const block of blocks) {
+    if (block.type === 'text') {
+      const div = document.createElement('div')
+      paragraphs(div, block.text)
+      out.push(...div.childNodes)
+    } else if (block.type === 'quote') {
+      const quote = document.createElement('blockquote')
+      paragraphs(quote, block.text)
+      if (block.attribution) {
+        const footer = document.createElement('footer')
+        footer.textContent = block.attribution
+        quote.append(footer)
+      }
+      out.push(quote)
+    } else if (block.type === 'image' && /^https?:\/\//i.test(block.url)) {
+      const figure = document.createElement('figure')
+      const img = document.createElement('img')
+      img.src = block.url
+      img.alt = block.alt ?? block.caption ?? ''
+      figure.append(img)
+      const caption = [block.caption, block.credit].filter(Boolean).join(' ')
+      if (caption) {
+        const figcaption = document.createElement('figcaption')
+        figcaption.textContent = caption
+        figure.append(figcaption)
+      }
+      out.push(figure)
+    }
+  }
+  $('preview').replaceChildren(...out)
+}
+
+function resetComposer() {
+  editing = null
+  lastAttempt = null
+  $('composer').reset()
+  $('blocks').replaceChildren()
+  addBlock('text')
+  $('composer-h').textContent = 'New update'
+  $('post').textContent = 'Post update'
+  $('cancel-edit').hidden = true
+  $('pin-label').hidden = false
+  renderPreview()
+}
+
+function startEdit(update) {
+  editing = update
+  $('headline').value = update.headline ?? ''
+  $('key-event').checked = update.keyEvent
+  $('blocks').replaceChildren()
+  for (const block of update.blocks) addBlock(block.type in BLOCK_FIELDS ? block.type : 'text', block)
+  $('composer-h').textContent = 'Edit update'
+  $('post').textContent = 'Save changes'
+  $('cancel-edit').hidden = false
+  $('pin-label').hidden = true
+  renderPreview()
+  $('headline').focus()
+}
+
+async function submitComposer() {
+  const body = composed()
+  if (editing) {
+    await api('PATCH', `/v1/stories/${story.id}/updates/${editing.id}`, body)
+    resetComposer()
+    await loadUpdates()
+    return notify('Update saved.')
+  }
+  const post = { ...body, pinned: $('pin').checked }
+  const json = JSON.stringify(post)
+  // The same content keeps its Idempotency-Key, so a retry (or a second click) never posts twice;
+  // changed content is a new post and gets a new key.
+  if (lastAttempt?.json !== json) lastAttempt = { json, idempotencyKey: crypto.randomUUID() }
+  await api('POST', `/v1/stories/${story.id}/updates`, post, {
+    'Idempotency-Key': lastAttempt.idempotencyKey,
+  })
+  resetComposer()
+  await refresh()
+  notify('Update posted.')
+}
+
+// ---- wiring
+
+$('sign-in-form').addEventListener('submit', (e) => {
+  e.preventDefault()
+  act(e.submitter, async () => {
+    await signIn($('key').value.trim())
+    $('key').value = ''
+    notify('Signed in.')
+  })
+})
+$('sign-out').addEventListener('click', () => signOut())
+$('new-story').addEventListener('submit', (e) => {
+  e.preventDefault()
+  act(e.submitter, async () => {
+    const input = { title: $('ns-title').value, status: $('ns-status').value }
+    for (const [field, id] of [
+      ['slug', 'ns-slug'],
+      ['summary', 'ns-summary'],
+      ['section', 'ns-section'],
+    ]) {
+      if ($(id).value.trim()) input[field] = $(id).value.trim()
+    }
+    const created = await api('POST', '/v1/stories', input)
+    $('new-story').reset()
+    $('new-story-box').open = false
+    await openStory(created.id)
+    notify(`Story created: ${created.title}`)
+  })
+})
+$('composer').addEventListener('submit', (e) => {
+  e.preventDefault()
+  act($('post'), submitComposer)
+})
+$('composer').addEventListener('input', renderPreview)
+$('cancel-edit').addEventListener('click', resetComposer)
+for (const button of document.querySelectorAll('[data-add]')) {
+  button.addEventListener('click', () => {
+    addBlock(button.dataset.add).querySelector('input, textarea').focus()
+  })
+}
+$('go-live').addEventListener('click', (e) =>
+  act(e.currentTarget, async () => {
+    await patchStory({ status: 'live' }, 'The story is live.')
+    followLive()
+  }),
+)
+$('end-story').addEventListener('click', (e) => {
+  const button = e.currentTarget
+  act(button, async () => {
+    if (!confirmed(button, 'Confirm: end the story')) return
+    button.dataset.armed = ''
+    button.textContent = 'End story'
+    await patchStory({ status: 'ended' }, 'The story has ended.')
+  })
+})
+
+if (key) act(null, () => signIn(key))

@@ -1,0 +1,128 @@
+import { type Context, Hono } from 'hono'
+import { AppError } from '../errors.js'
+import type { AppEnv } from '../http/env.js'
+import type { OpenApiRegistry } from '../http/openapi.js'
+import { type Asset, etagMatches, loadAssets } from './assets.js'
+import { renderDeskPage } from './desk-page.js'
+import { renderNotFoundPage, renderStoryPage, renderStoryRoot } from './story-page.js'
+import { loadStoryView } from './story-view.js'
+
+// No inline script or style anywhere: everything comes from /assets. The JSON-LD block is data,
+// which CSP does not treat as script. Images in updates may come from any http(s) host.
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  'img-src http: https: data:',
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ')
+
+/** Unversioned URLs (embed.js is pasted into other sites): cache briefly, revalidate with the ETag. */
+const ASSET_CACHE = 'public, max-age=300, must-revalidate'
+
+/** The origin readers reached us on, honouring a TLS-terminating proxy (Fly) in front. */
+function publicBase(c: Context<AppEnv>): string {
+  const url = new URL(c.req.url)
+  const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim()
+  if (proto === 'https' || proto === 'http') url.protocol = `${proto}:`
+  return url.origin
+}
+
+function pageHeaders(c: Context<AppEnv>): void {
+  c.header('Content-Security-Policy', PAGE_CSP)
+  c.header('X-Content-Type-Options', 'nosniff')
+  c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
+  // Pages change with every update: always revalidate.
+  c.header('Cache-Control', 'no-cache')
+}
+
+function serveAsset(c: Context<AppEnv>, asset: Asset): Response {
+  c.header('ETag', asset.etag)
+  c.header('Cache-Control', ASSET_CACHE)
+  c.header('X-Content-Type-Options', 'nosniff')
+  // The widget imports these modules from pages on other origins.
+  c.header('Access-Control-Allow-Origin', '*')
+  if (etagMatches(c.req.header('If-None-Match'), asset.etag)) return c.body(null, 304)
+  c.header('Content-Type', asset.contentType)
+  return c.body(asset.body)
+}
+
+const isNotFound = (err: unknown) => err instanceof AppError && err.code === 'not_found'
+
+/**
+ * Liveline in the browser: the reader page, the widget's fragment and scripts, the client module
+ * and the editors' desk. Everything here reads through the domain verbs as a public reader.
+ */
+export function webRoutes(docs: OpenApiRegistry): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  const assets = loadAssets()
+  const asset = (name: string) => assets.get(name) as Asset
+
+  app.get('/s/:slug', async (c) => {
+    pageHeaders(c)
+    const cursor = c.req.query('cursor')
+    try {
+      const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor)
+      return c.html(renderStoryPage(view, publicBase(c)))
+    } catch (err) {
+      if (isNotFound(err)) return c.html(renderNotFoundPage('There is no live story at this address.'), 404)
+      // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
+      if (err instanceof AppError && err.code === 'invalid_request' && cursor !== undefined)
+        return c.redirect(`/s/${encodeURIComponent(c.req.param('slug'))}`, 302)
+      throw err
+    }
+  })
+
+  // The widget's first render: the same server-rendered markup as the page, fetched cross-origin.
+  app.get('/s/:slug/fragment', async (c) => {
+    c.header('Access-Control-Allow-Origin', '*')
+    c.header('Cache-Control', 'no-cache')
+    c.header('X-Content-Type-Options', 'nosniff')
+    try {
+      const view = await loadStoryView(c.var.deps, c.req.param('slug'))
+      return c.html(renderStoryRoot(view, { tag: 'div', base: publicBase(c) }).value)
+    } catch (err) {
+      if (isNotFound(err)) return c.html('<p>This live story does not exist.</p>', 404)
+      throw err
+    }
+  })
+
+  app.get('/desk', (c) => {
+    pageHeaders(c)
+    return c.html(renderDeskPage())
+  })
+
+  app.get('/client.js', (c) => serveAsset(c, asset('client.js')))
+  app.get('/embed.js', (c) => serveAsset(c, asset('embed.js')))
+  app.get('/assets/:name', async (c, next) => {
+    const found = assets.get(c.req.param('name'))
+    return found ? serveAsset(c, found) : next()
+  })
+
+  const page = (path: string, summary: string, contentType = 'text/html') =>
+    docs.add({
+      method: 'get',
+      path,
+      tag: 'Browser',
+      access: 'public',
+      summary,
+      responses: { 200: { description: summary, contentType } },
+    })
+  page('/s/:slug', 'Reader page of a live or ended story: server-rendered HTML, then live')
+  page('/s/:slug/fragment', "The story's HTML without the page around it (the widget's first render)")
+  page('/desk', "Editors' desk: post, edit and delete updates from a browser")
+  page(
+    '/client.js',
+    'Browser client (ES module): subscribe(story, {since, onEvent, onState})',
+    'text/javascript',
+  )
+  page(
+    '/embed.js',
+    'Embeddable widget: <script src=".../embed.js" data-story="<slug>" async>',
+    'text/javascript',
+  )
+  page('/assets/:name', 'Scripts and styles of the reader page, widget and desk', 'text/javascript')
+  return app
+}

@@ -1,0 +1,122 @@
+import type { Update } from '../updates/schema.js'
+import { html, jsonForScript, type SafeHtml, trusted, utcStamp } from './html.js'
+import { editorsOf, type StoryView, updateLabel, updatePlainText } from './story-view.js'
+
+/**
+ * One update as an article. live-view.js builds the same markup for updates that arrive live:
+ * change both together.
+ */
+function updateArticle(update: Update, pinnedCopy = false): SafeHtml {
+  const edited = update.editedAt
+    ? html` <span class="ll-edited">edited <time datetime="${update.editedAt}">${utcStamp(update.editedAt)}</time></span>`
+    : ''
+  return html`<article class="ll-update${update.keyEvent ? ' ll-key' : ''}"${pinnedCopy ? '' : html` id="u-${update.id}"`} data-id="${update.id}" data-seq="${update.seq}" data-key="${update.keyEvent ? '1' : '0'}" data-label="${updateLabel(update)}">
+<p class="ll-when"><time datetime="${update.publishedAt}">${utcStamp(update.publishedAt)}</time> <span class="ll-author">${update.author.name}</span>${update.keyEvent ? html` <span class="ll-badge">Key event</span>` : ''}${edited}</p>
+<div class="ll-body">${trusted(update.html)}</div>
+</article>`
+}
+
+function keyEventItem(update: Update): SafeHtml {
+  return html`<li><a href="#u-${update.id}"><time datetime="${update.publishedAt}">${utcStamp(update.publishedAt)}</time> ${updateLabel(update)}</a></li>`
+}
+
+/**
+ * The story as one element: the reader page's <main> and the widget's root. Every value from the
+ * database goes through `html`, which escapes it; update bodies are the server's escaped `html`.
+ */
+export function renderStoryRoot(view: StoryView, options: { tag: 'main' | 'div'; base: string }): SafeHtml {
+  const { story, updates, pinned } = view
+  const keyEvents = updates.filter((u) => u.keyEvent)
+  const editors = editorsOf(updates)
+  const stamp = story.lastUpdateAt
+  const older = view.olderCursor
+    ? html`<p class="ll-older"><a href="${options.base}/s/${story.slug}?cursor=${encodeURIComponent(view.olderCursor)}">Older updates</a></p>`
+    : ''
+  const open = trusted(`<${options.tag}`)
+  const close = trusted(`</${options.tag}>`)
+  return html`${open} class="liveline" lang="${story.language}" data-story="${story.id}" data-slug="${story.slug}" data-seq="${story.seq}" data-base="${options.base}"${view.archive ? ' data-archive="1"' : ''}>
+<header class="ll-head">
+<p class="ll-section"${story.section ? '' : ' hidden'}>${story.section}</p>
+<h1 class="ll-title">${story.title}</h1>
+<p class="ll-summary"${story.summary ? '' : ' hidden'}>${story.summary}</p>
+<p class="ll-editors"${editors.length ? '' : ' hidden'}>By <span>${editors.join(', ')}</span></p>
+<p class="ll-meta"><span class="ll-stamp"${stamp ? '' : ' hidden'}>Last update: <time datetime="${stamp ?? ''}">${stamp ? utcStamp(stamp) : ''}</time></span> <span class="ll-conn" role="status" data-state="static">${story.status === 'ended' ? 'Coverage ended' : ''}</span></p>
+<p class="ll-ended"${story.status === 'ended' ? '' : ' hidden'}>This live coverage has ended.</p>
+</header>
+<nav class="ll-keys" aria-labelledby="ll-keys-h"${keyEvents.length ? '' : ' hidden'}><h2 id="ll-keys-h">Key events</h2><ol>${keyEvents.map(keyEventItem)}</ol></nav>
+<section class="ll-pinned" aria-labelledby="ll-pinned-h"${pinned ? '' : ' hidden'}><h2 id="ll-pinned-h">Pinned</h2><div class="ll-pinned-body">${pinned ? updateArticle(pinned, true) : ''}</div></section>
+<button type="button" class="ll-new" hidden></button>
+<h2 class="ll-sr">Updates</h2>
+<div class="ll-updates" aria-live="polite" aria-relevant="additions">
+${updates.map((u) => updateArticle(u))}
+</div>
+<p class="ll-empty"${updates.length ? ' hidden' : ''}>No updates yet.</p>
+${older}
+${close}`
+}
+
+/** schema.org LiveBlogPosting, for search engines. */
+function liveBlogPosting(view: StoryView, pageUrl: string): object {
+  const { story } = view
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'LiveBlogPosting',
+    '@id': pageUrl,
+    url: pageUrl,
+    headline: story.title,
+    description: story.summary ?? undefined,
+    articleSection: story.section ?? undefined,
+    inLanguage: story.language,
+    datePublished: story.createdAt,
+    dateModified: story.lastUpdateAt ?? story.updatedAt,
+    coverageStartTime: story.createdAt,
+    coverageEndTime: story.status === 'ended' ? story.updatedAt : undefined,
+    liveBlogUpdate: view.updates.map((u) => ({
+      '@type': 'BlogPosting',
+      '@id': `${pageUrl}#u-${u.id}`,
+      url: `${pageUrl}#u-${u.id}`,
+      headline: updateLabel(u),
+      articleBody: updatePlainText(u),
+      datePublished: u.publishedAt,
+      dateModified: u.editedAt ?? u.publishedAt,
+      author: { '@type': 'Person', name: u.author.name },
+      image: u.blocks.flatMap((b) => (b.type === 'image' ? [b.url] : [])),
+    })),
+  }
+}
+
+/** The whole reader page: works without JavaScript; reader.js then makes it live. */
+export function renderStoryPage(view: StoryView, base: string): string {
+  const { story } = view
+  const pageUrl = `${base}/s/${story.slug}`
+  return html`<!doctype html>
+<html lang="${story.language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${story.title}${story.status === 'live' ? ' (live)' : ''}</title>
+${story.summary ? html`<meta name="description" content="${story.summary}">` : ''}
+<link rel="canonical" href="${pageUrl}">
+<link rel="alternate" type="application/atom+xml" href="${base}/v1/stories/${story.id}/feed.atom" title="${story.title}">
+<link rel="stylesheet" href="/assets/live.css">
+<link rel="icon" href="data:,">
+<script type="application/ld+json">${jsonForScript(liveBlogPosting(view, pageUrl))}</script>
+${view.archive ? '' : html`<script type="module" src="/assets/reader.js"></script>`}
+</head>
+<body class="ll-page">
+${renderStoryRoot(view, { tag: 'main', base })}
+</body>
+</html>
+`.value
+}
+
+/** A plain page for a story that does not exist (or is a draft, which readers may not see). */
+export function renderNotFoundPage(message: string): string {
+  return html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Not found</title><link rel="stylesheet" href="/assets/live.css"></head>
+<body class="ll-page"><main class="liveline"><h1 class="ll-title">Not found</h1><p>${message}</p></main></body>
+</html>
+`.value
+}

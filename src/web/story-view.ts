@@ -1,0 +1,67 @@
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import type { Story } from '../stories/schema.js'
+import { getStory } from '../stories/stories.js'
+import type { Update } from '../updates/schema.js'
+import { getUpdate, listUpdates } from '../updates/updates.js'
+
+/** Updates a reader page renders; older ones are behind an "Older updates" link. */
+export const PAGE_UPDATES = 100
+
+/** Everything one rendering of a story needs, read through the domain verbs as a public reader. */
+export interface StoryView {
+  story: Story
+  /** Newest first. */
+  updates: Update[]
+  pinned: Update | null
+  /** Cursor of the next (older) page, null on the last page. */
+  olderCursor: string | null
+  /** True when this is an older page (`?cursor=`): it shows no new updates live. */
+  archive: boolean
+}
+
+/**
+ * Loads a story as the public sees it (drafts are not_found). The story is read before its
+ * updates, so its `seq` is never ahead of what the page shows: resuming from it can only replay
+ * changes already rendered, which the client applies idempotently.
+ */
+export async function loadStoryView(deps: Deps, ref: string, cursor?: string): Promise<StoryView> {
+  const story = await getStory(deps, null, ref)
+  const page = await listUpdates(deps, null, story.id, { limit: PAGE_UPDATES, cursor })
+  let pinned = page.items.find((u) => u.id === story.pinnedUpdateId) ?? null
+  if (story.pinnedUpdateId && !pinned) {
+    try {
+      pinned = await getUpdate(deps, null, story.id, story.pinnedUpdateId)
+    } catch (err) {
+      // Deleted between the two reads: the page simply shows nothing pinned.
+      if (!(err instanceof AppError && err.code === 'not_found')) throw err
+    }
+  }
+  return { story, updates: page.items, pinned, olderCursor: page.nextCursor, archive: cursor !== undefined }
+}
+
+/** What a key-events list and search engines call an update: its headline, else its first words. */
+export function updateLabel(update: Update): string {
+  if (update.headline) return update.headline
+  const first = update.blocks.find((b) => b.type === 'text' || b.type === 'quote')
+  const text = first && 'text' in first ? first.text.replace(/\s+/g, ' ').trim() : 'Update'
+  return text.length > 100 ? `${text.slice(0, 99)}…` : text
+}
+
+/** The update's text without markup, for schema.org's articleBody. */
+export function updatePlainText(update: Update): string {
+  return update.blocks
+    .map((b) => {
+      if (b.type === 'text') return b.text
+      if (b.type === 'quote') return b.attribution ? `“${b.text}” — ${b.attribution}` : `“${b.text}”`
+      if (b.type === 'image') return [b.caption, b.credit].filter(Boolean).join(' ')
+      return b.url
+    })
+    .filter(Boolean)
+    .join('\n\n')
+}
+
+/** Distinct author names, in order of their first update: the story's editors. */
+export function editorsOf(updates: Update[]): string[] {
+  return [...new Set([...updates].reverse().map((u) => u.author.name))]
+}
