@@ -185,9 +185,10 @@ async function main(): Promise<void> {
   }
   const final = await api<Story>('GET', `/v1/stories/${story.id}`)
   console.log(
-    `\nStory: ${baseUrl}/v1/stories/${final.slug}\nSlug:  ${final.slug}\n` +
+    `\nReader page: ${baseUrl}/s/${final.slug}\nStory: ${baseUrl}/v1/stories/${final.slug}\nSlug:  ${final.slug}\n` +
       `Updates: ${final.updateCount}, head seq ${final.seq}\n` +
-      `Follow it live: subscribe to "${final.slug}" on ${baseUrl.replace(/^http/, 'ws')}/v1/live`,
+      `Follow it live: subscribe to "${final.slug}" on ${baseUrl.replace(/^http/, 'ws')}/v1/live\n` +
+      `Feed: ${baseUrl}/v1/stories/${final.slug}/feed.atom`,
   )
 }
 
