@@ -99,7 +99,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ])
     return { database, bus: bus.isReady() }
   }
-  const { app } = createHttpApp(deps, { ready, version: packageVersion(), live })
+  const { app } = createHttpApp(deps, { ready, version: packageVersion(), live, publicUrl: config.publicUrl })
 
   return {
     fetch: app.fetch,

@@ -73,6 +73,8 @@ export interface Config {
   adminKey: string
   /** True when no LIVELINE_ADMIN_KEY was given and one was generated for this run. */
   adminKeyGenerated: boolean
+  /** The origin readers and partners reach us on, for absolute links in feeds and pages. */
+  publicUrl?: string
   migrate: boolean
   /** Folder of the plain SQL migrations. */
   sqlDir: string
@@ -113,6 +115,14 @@ const EnvSchema = v.object({
   DATABASE_URL: optionalUrl,
   LIVELINE_DATA_DIR: v.optional(v.string(), './data'),
   REDIS_URL: optionalUrl,
+  LIVELINE_PUBLIC_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.url('must be a URL'),
+      v.regex(/^https?:\/\/[^/?#]+\/?$/, 'must be an http(s) origin such as https://live.example.com'),
+    ),
+  ),
   LIVELINE_BUS_PREFIX: v.optional(v.string(), 'liveline:'),
   LIVELINE_ADMIN_KEY: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
   LIVELINE_REPLAY_LIMIT: v.optional(intFrom(1, 1_000_000), String(DEFAULT_LIMITS.replayLimit)),
@@ -182,6 +192,7 @@ export function loadConfig(
     busPrefix: e.LIVELINE_BUS_PREFIX,
     adminKey: e.LIVELINE_ADMIN_KEY ?? generateKey(),
     adminKeyGenerated: !e.LIVELINE_ADMIN_KEY,
+    publicUrl: e.LIVELINE_PUBLIC_URL?.replace(/\/+$/, ''),
     migrate: e.LIVELINE_MIGRATE === '1',
     sqlDir: resolve(cwd, 'sql'),
     logLevel: e.LOG_LEVEL,

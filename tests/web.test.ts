@@ -212,3 +212,23 @@ describe('client module (liveline/client) in Node', () => {
     await expect.poll(() => details).toEqual([expect.objectContaining({ code: 'not_found' })])
   })
 })
+
+describe('LIVELINE_PUBLIC_URL', () => {
+  test('absolute links in pages and feeds use the configured origin, whatever Host says', async () => {
+    const own = await startServer({ publicUrl: 'https://live.example.com' })
+    try {
+      const ed = await keyFor(own.admin, 'editor')
+      const story = await makeStory(ed)
+      await ed.post(`/v1/stories/${story.id}/updates`, textUpdate('one'))
+      const html = await (await fetch(`${own.url}/s/${story.slug}`)).text()
+      expect(html).toContain(`<link rel="canonical" href="https://live.example.com/s/${story.slug}">`)
+      expect(jsonLd(html).url).toBe(`https://live.example.com/s/${story.slug}`)
+      const feed = await own.api().get(`/v1/stories/${story.slug}/feed.json`, { 'X-Forwarded-Proto': 'http' })
+      expect(feed.body.home_page_url).toBe(`https://live.example.com/s/${story.slug}`)
+      expect(feed.body.feed_url).toBe(`https://live.example.com/v1/stories/${story.slug}/feed.json`)
+      expect(JSON.stringify(feed.body)).not.toContain('127.0.0.1')
+    } finally {
+      await own.stop()
+    }
+  })
+})

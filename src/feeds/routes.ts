@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import type { Deps } from '../deps.js'
+import { publicBaseUrl } from '../http/base-url.js'
 import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry, RouteDoc } from '../http/openapi.js'
 import { INVALID, STORY_NOT_FOUND } from '../http/responses.js'
@@ -27,23 +28,11 @@ const CONDITIONAL_HEADERS = [
   { name: 'If-Modified-Since', description: 'A Last-Modified from an earlier answer: 304 while unchanged' },
 ]
 
-/**
- * The scheme and host the reader used, for absolute links. X-Forwarded-Proto is honoured (TLS
- * ends at the proxy in front of us), X-Forwarded-Host is not: a shared cache does not key on it,
- * so trusting it would let anyone plant links to their own site in a cached feed.
- */
-function baseUrlOf(c: Context<AppEnv>): string {
-  const url = new URL(c.req.url)
-  const forwarded = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase()
-  const proto = forwarded === 'https' || forwarded === 'http' ? forwarded : url.protocol.slice(0, -1)
-  return `${proto}://${url.host}`
-}
-
 function feedArgs(c: Context<AppEnv>, format: FeedFormat, limit: number): FeedArgs {
   return {
     format,
     limit,
-    baseUrl: baseUrlOf(c),
+    baseUrl: publicBaseUrl(c),
     conditions: {
       ifNoneMatch: c.req.header('If-None-Match'),
       ifModifiedSince: c.req.header('If-Modified-Since'),

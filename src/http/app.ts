@@ -23,6 +23,8 @@ export interface HttpAppOptions {
   ready: () => Promise<Readiness>
   version: string
   live: LiveServer
+  /** The configured public origin (LIVELINE_PUBLIC_URL), if any. */
+  publicUrl?: string
 }
 
 /**
@@ -36,6 +38,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.use('*', async (c, next) => {
     c.set('deps', deps)
     c.set('principal', null)
+    c.set('publicUrl', options.publicUrl ?? null)
     await next()
   })
   app.use('*', requestLog())

@@ -8,5 +8,7 @@ export interface AppEnv {
     requestId: string
     /** null for a public reader (no key). */
     principal: Principal | null
+    /** LIVELINE_PUBLIC_URL without a trailing slash, or null to use the request's own origin. */
+    publicUrl: string | null
   }
 }

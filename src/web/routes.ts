@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { AppError } from '../errors.js'
+import { publicBaseUrl } from '../http/base-url.js'
 import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { type Asset, etagMatches, loadAssets } from './assets.js'
@@ -21,14 +22,6 @@ const PAGE_CSP = [
 
 /** Unversioned URLs (embed.js is pasted into other sites): cache briefly, revalidate with the ETag. */
 const ASSET_CACHE = 'public, max-age=300, must-revalidate'
-
-/** The origin readers reached us on, honouring a TLS-terminating proxy (Fly) in front. */
-function publicBase(c: Context<AppEnv>): string {
-  const url = new URL(c.req.url)
-  const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim()
-  if (proto === 'https' || proto === 'http') url.protocol = `${proto}:`
-  return url.origin
-}
 
 function pageHeaders(c: Context<AppEnv>): void {
   c.header('Content-Security-Policy', PAGE_CSP)
@@ -65,7 +58,7 @@ export function webRoutes(docs: OpenApiRegistry): Hono<AppEnv> {
     const cursor = c.req.query('cursor')
     try {
       const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor)
-      return c.html(renderStoryPage(view, publicBase(c)))
+      return c.html(renderStoryPage(view, publicBaseUrl(c)))
     } catch (err) {
       if (isNotFound(err)) return c.html(renderNotFoundPage('There is no live story at this address.'), 404)
       // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
@@ -82,7 +75,7 @@ export function webRoutes(docs: OpenApiRegistry): Hono<AppEnv> {
     c.header('X-Content-Type-Options', 'nosniff')
     try {
       const view = await loadStoryView(c.var.deps, c.req.param('slug'))
-      return c.html(renderStoryRoot(view, { tag: 'div', base: publicBase(c) }).value)
+      return c.html(renderStoryRoot(view, { tag: 'div', base: publicBaseUrl(c) }).value)
     } catch (err) {
       if (isNotFound(err)) return c.html('<p>This live story does not exist.</p>', 404)
       throw err

@@ -26,6 +26,8 @@ export interface TestServerOptions {
   webhooks?: Partial<WebhookSettings>
   overrides?: AppOverrides
   migrate?: boolean
+  /** LIVELINE_PUBLIC_URL */
+  publicUrl?: string
 }
 
 export interface TestServer {
@@ -49,6 +51,7 @@ export function testConfig(options: TestServerOptions = {}): Config {
     busPrefix: options.busPrefix ?? `liveline-test:${inject('runId')}:${randomBytes(4).toString('hex')}:`,
     adminKey: ADMIN_KEY,
     adminKeyGenerated: false,
+    publicUrl: options.publicUrl,
     migrate: options.migrate ?? false,
     sqlDir: resolve('sql'),
     logLevel: 'silent',

@@ -30,10 +30,12 @@ describe('loadConfig', () => {
         LIVELINE_ADMIN_KEY: 'k'.repeat(40),
         LIVELINE_REPLAY_LIMIT: '50',
         LIVELINE_MIGRATE: '0',
+        LIVELINE_PUBLIC_URL: 'https://live.example.com/',
       },
       '/',
     )
     expect(config).toMatchObject({
+      publicUrl: 'https://live.example.com',
       port: 9000,
       host: '127.0.0.1',
       databaseUrl: 'postgres://u@db:5432/live',
@@ -55,5 +57,14 @@ describe('loadConfig', () => {
   it('refuses to generate an admin key in production, except for one-off commands', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' }, '/')).toThrow(/LIVELINE_ADMIN_KEY/)
     expect(loadConfig({ NODE_ENV: 'production' }, '/', { serving: false }).migrate).toBe(true)
+  })
+
+  it('refuses a public URL that is not an http(s) origin', () => {
+    expect(() => loadConfig({ LIVELINE_PUBLIC_URL: 'https://live.example.com/blog' }, '/')).toThrow(
+      /LIVELINE_PUBLIC_URL: must be an http\(s\) origin/,
+    )
+    expect(() => loadConfig({ LIVELINE_PUBLIC_URL: 'ftp://live.example.com' }, '/')).toThrow(
+      /LIVELINE_PUBLIC_URL/,
+    )
   })
 })
