@@ -49,7 +49,7 @@ export class AttemptRecorder {
         this.#onError(err)
         results = batch.map(() => NOT_RECORDED)
       }
-      batch.forEach((b, i) => b.resolve(results[i] ?? NOT_RECORDED))
+      for (const [i, b] of batch.entries()) b.resolve(results[i] ?? NOT_RECORDED)
     }
     this.#writing = false
   }
