@@ -42,11 +42,12 @@ export async function claimRuns(
   const leaseUntil = new Date(now.getTime() + leaseMs)
   const { rows } = await sql<{
     head_id: string
+    ord: string | number
     id: string
     webhook_id: string
     story_id: string
     seq: string | number
-    attempts: number | null
+    attempts: number
     url: string
     secret: string
     body: string
@@ -66,13 +67,13 @@ export async function claimRuns(
       LIMIT ${maxRuns}
       FOR UPDATE OF c SKIP LOCKED
     ), runs AS (
-      SELECT h.id AS head_id, q.id, q.webhook_id, q.story_id, q.seq
+      SELECT h.id AS head_id, q.id, q.story_id, q.seq, q.ord
       FROM heads h
       CROSS JOIN LATERAL (
         -- The queue from its head on; a run ends before the first delivery that is not due or is leased.
-        SELECT n.*, bool_and(n.open) OVER (ORDER BY n.seq) AS run_open
+        SELECT n.*, row_number() OVER w AS ord, bool_and(n.open) OVER w AS run_open
         FROM (
-          SELECT n.id, n.webhook_id, n.story_id, n.seq,
+          SELECT n.id, n.story_id, n.seq,
             n.next_attempt_at <= ${now}::timestamptz
               AND (n.lease_until IS NULL OR n.lease_until <= ${now}::timestamptz) AS open
           FROM webhook_deliveries n
@@ -81,34 +82,27 @@ export async function claimRuns(
           ORDER BY n.seq
           LIMIT ${runLength}
         ) n
+        WINDOW w AS (ORDER BY n.seq)
       ) q
       WHERE q.run_open
-    ), claimed AS (
-      UPDATE webhook_deliveries d
-      SET lease_until = ${leaseUntil}::timestamptz, lease_token = ${token}
-      FROM runs
-      -- Checked again on the row's latest version if another claim changed it meanwhile.
-      WHERE d.id = runs.id AND d.status = 'pending'
-        AND (d.lease_until IS NULL OR d.lease_until <= ${now}::timestamptz)
-      RETURNING d.id, d.attempts
     )
-    SELECT runs.head_id, runs.id, runs.webhook_id, runs.story_id, runs.seq, claimed.attempts,
-      w.url, w.secret, e.body
-    FROM runs
-    LEFT JOIN claimed ON claimed.id = runs.id
-    JOIN webhooks w ON w.id = runs.webhook_id
-    JOIN events e ON e.story_id = runs.story_id AND e.seq = runs.seq
-    ORDER BY runs.head_id, runs.seq
+    UPDATE webhook_deliveries d
+    SET lease_until = ${leaseUntil}::timestamptz, lease_token = ${token}
+    FROM runs, webhooks w, events e
+    -- The lease is checked again on the row's latest version if another claim changed it meanwhile.
+    WHERE d.id = runs.id AND d.status = 'pending'
+      AND (d.lease_until IS NULL OR d.lease_until <= ${now}::timestamptz)
+      AND w.id = d.webhook_id AND e.story_id = d.story_id AND e.seq = d.seq
+    RETURNING runs.head_id, runs.ord, d.id, d.webhook_id, d.story_id, d.seq, d.attempts, w.url, w.secret, e.body
   `.execute(db)
-  const runs = new Map<string, { run: DeliveryRun; broken: boolean }>()
+  rows.sort((a, b) =>
+    a.head_id < b.head_id ? -1 : a.head_id > b.head_id ? 1 : Number(a.ord) - Number(b.ord),
+  )
+  const runs = new Map<string, DeliveryRun>()
   const stray: ClaimedDelivery[] = []
   for (const r of rows) {
-    const entry = runs.get(r.head_id) ?? { run: [], broken: false }
-    runs.set(r.head_id, entry)
-    // A row another claim took between our snapshot and our update breaks the run there: what
-    // we got after the gap must not be sent before it, so it goes back at once.
-    if (r.attempts === null) entry.broken = true
-    if (r.attempts === null) continue
+    const run = runs.get(r.head_id) ?? []
+    runs.set(r.head_id, run)
     const delivery: ClaimedDelivery = {
       id: r.id,
       webhookId: r.webhook_id,
@@ -121,11 +115,13 @@ export async function claimRuns(
       leaseToken: token,
       leaseUntil,
     }
-    if (entry.broken) stray.push(delivery)
-    else entry.run.push(delivery)
+    // A row another claim took between our snapshot and our update leaves a gap: what we got
+    // after it must not be sent before it, so it goes back at once.
+    if (Number(r.ord) === run.length + 1) run.push(delivery)
+    else stray.push(delivery)
   }
   if (stray.length > 0) await releaseLeases(db, stray)
-  return [...runs.values()].map((e) => e.run).filter((run) => run.length > 0)
+  return [...runs.values()].filter((run) => run.length > 0)
 }
 
 /** What to do after a failed attempt: try again at `at`, or give up. */

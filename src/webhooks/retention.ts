@@ -18,16 +18,17 @@ export async function pruneDeliveries(db: Db, cutoff: Date): Promise<number> {
   for (let i = 0; i < MAX_BATCHES_PER_RUN; i++) {
     const { rows } = await sql<{ n: string }>`
       WITH gone AS (
-      DELETE FROM webhook_deliveries
-      WHERE id IN (
-        SELECT id FROM webhook_deliveries
-        WHERE status <> 'pending' AND finished_at < ${cutoff}::timestamptz
-        ORDER BY finished_at
-        LIMIT ${PRUNE_BATCH}
-        FOR UPDATE SKIP LOCKED
-      )
-      AND status <> 'pending'
-      RETURNING 1
+        DELETE FROM webhook_deliveries
+        -- ARRAY(…) makes this a lookup by id; a plain IN (…) may scan the whole table.
+        WHERE id = ANY (ARRAY(
+          SELECT id FROM webhook_deliveries
+          WHERE status <> 'pending' AND finished_at < ${cutoff}::timestamptz
+          ORDER BY finished_at
+          LIMIT ${PRUNE_BATCH}
+          FOR UPDATE SKIP LOCKED
+        ))
+        AND status <> 'pending'
+        RETURNING 1
       )
       SELECT count(*) AS n FROM gone
     `.execute(db)
