@@ -6,24 +6,9 @@
  *   drain        N events over S stories are queued by an instance without a worker; then an
  *                instance with a worker starts and the clock runs until the receiver has all N
  *   live         the same N events posted while the worker runs: first post to last delivery
- * Each webhook delivery is claim (UPDATE … SKIP LOCKED) + POST + record (one statement), with at most
- * one request in flight per (endpoint, story) so order holds: S bounds the parallelism.
- *
- * Flags: --events=2000 --stories=50 --concurrency=16 --delay=0 (receiver answer delay, ms).
- * Needs the local Postgres (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres);
- * a database of its own is created and dropped.
- */
-
-/**
- * `npx tsx scripts/bench-webhooks.ts`: webhook delivery throughput (deliveries/s) to a local
- * receiver, against a baseline measured in the same run on the same receiver:
- *   baseline-1   plain signed POSTs from one loop, one at a time (keep-alive)
- *   baseline-C   the same with C requests in flight (the worker's concurrency)
- *   drain        N events over S stories are queued by an instance without a worker; then an
- *                instance with a worker starts and the clock runs until the receiver has all N
- *   live         the same N events posted while the worker runs: first post to last delivery
- * Each webhook delivery is claim (UPDATE … SKIP LOCKED) + POST + record (one statement), with at most
- * one request in flight per (endpoint, story) so order holds: S bounds the parallelism.
+ * The worker claims runs of consecutive deliveries of one (endpoint, story) in one statement, sends
+ * each run in order (at most one request in flight per pair, so S bounds the parallelism), and
+ * records the attempts of all its runs in batched statements (group commit).
  *
  * Flags: --events=2000 --stories=50 --concurrency=16 --delay=0 (receiver answer delay, ms).
  * Needs the local Postgres (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres);

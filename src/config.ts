@@ -48,6 +48,10 @@ export interface WebhookSettings {
   maxPerOwner: number
   /** Allow loopback targets (127.0.0.0/8, ::1): for local development and tests only. */
   allowLoopback: boolean
+  /** Succeeded and failed deliveries (with their attempts) are deleted this long after they finished. */
+  retentionMs: number
+  /** How often each worker deletes expired deliveries (a little jitter is added). */
+  pruneIntervalMs: number
 }
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
@@ -60,6 +64,8 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   concurrency: 16,
   maxPerOwner: 100,
   allowLoopback: false,
+  retentionMs: 7 * 24 * 3600_000,
+  pruneIntervalMs: 5 * 60_000,
 }
 
 export interface Config {
@@ -150,6 +156,7 @@ const EnvSchema = v.object({
     String(DEFAULT_WEBHOOK_SETTINGS.pollIntervalMs),
   ),
   LIVELINE_WEBHOOK_ALLOW_LOOPBACK: v.optional(v.picklist(['0', '1']), '0'),
+  LIVELINE_WEBHOOK_RETENTION_HOURS: v.optional(intFrom(1, 100_000), '168'),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   NODE_ENV: v.optional(v.string()),
 })
@@ -215,6 +222,7 @@ export function loadConfig(
       concurrency: e.LIVELINE_WEBHOOK_CONCURRENCY,
       pollIntervalMs: e.LIVELINE_WEBHOOK_POLL_MS,
       allowLoopback: e.LIVELINE_WEBHOOK_ALLOW_LOOPBACK === '1',
+      retentionMs: e.LIVELINE_WEBHOOK_RETENTION_HOURS * 3600_000,
     },
   }
 }

@@ -1,44 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js'
-import { startServer, type TestServer, type TestServerOptions } from './helpers/server.js'
-import {
-  acceptedSeqsByStory,
-  createPrivateDatabase,
-  type Receiver,
-  startReceiver,
-} from './helpers/webhook-receiver.js'
+import { acceptedSeqsByStory, useWebhookTestBed } from './helpers/webhook-receiver.js'
 
 describe('webhook delivery: retries, restarts, several instances, outbound safety', () => {
-  let db: Awaited<ReturnType<typeof createPrivateDatabase>>
-  const servers: TestServer[] = []
-  const receivers: Receiver[] = []
-  const start = async (options: TestServerOptions = {}) => {
-    const s = await startServer({ databaseUrl: db.url, ...options })
-    servers.push(s)
-    return s
-  }
-  const receiver = async (...args: Parameters<typeof startReceiver>) => {
-    const r = await startReceiver(...args)
-    receivers.push(r)
-    return r
-  }
+  const { start, receiver } = useWebhookTestBed()
   const post = (editor: Api, storyId: string, n: number) =>
     (async () => {
       for (let i = 0; i < n; i++)
         expect((await editor.post(`/v1/stories/${storyId}/updates`, textUpdate(`u${i}`))).status).toBe(201)
     })()
-
-  beforeAll(async () => {
-    db = await createPrivateDatabase()
-  })
-  // Every worker on the database claims its deliveries: each test runs only its own instances.
-  afterEach(async () => {
-    for (const s of servers.splice(0)) await s.stop()
-  })
-  afterAll(async () => {
-    for (const r of receivers) await r.close()
-    await db?.drop()
-  })
 
   it('retries a failing endpoint and gets each event accepted exactly once, in order', async () => {
     const server = await start({ webhooks: { retryScheduleMs: [30, 30, 30, 30] } })

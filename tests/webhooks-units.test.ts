@@ -54,6 +54,15 @@ describe('webhook building blocks', () => {
     expect(() => loadConfig({ LIVELINE_WEBHOOK_RETRY_SCHEDULE: '5s,30s' }, '/')).toThrow(
       /LIVELINE_WEBHOOK_RETRY_SCHEDULE/,
     )
+    // Retention: 7 days unless told, in whole hours.
+    expect(loadConfig({}, '/').webhooks.retentionMs).toBe(7 * 24 * 3600_000)
+    expect(loadConfig({ LIVELINE_WEBHOOK_RETENTION_HOURS: '24' }, '/').webhooks.retentionMs).toBe(
+      24 * 3600_000,
+    )
+    for (const bad of ['0', '1.5', 'week'])
+      expect(() => loadConfig({ LIVELINE_WEBHOOK_RETENTION_HOURS: bad }, '/')).toThrow(
+        /LIVELINE_WEBHOOK_RETENTION_HOURS/,
+      )
   })
 
   it('tells public addresses from refused ones', () => {

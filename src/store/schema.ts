@@ -110,6 +110,8 @@ export interface WebhookDeliveriesTable {
   lease_token: string | null
   created_at: Date
   delivered_at: Date | null
+  /** When it became succeeded or failed (retention counts from here); NULL while pending. */
+  finished_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface WebhookAttemptsTable {

@@ -115,7 +115,13 @@ export async function retryDelivery(
   // A lease in flight is left alone: that send records its attempt on the row as usual.
   const row = await deps.db
     .updateTable('webhook_deliveries')
-    .set({ status: 'pending', attempts: 0, first_attempt_at: null, next_attempt_at: deps.clock() })
+    .set({
+      status: 'pending',
+      attempts: 0,
+      first_attempt_at: null,
+      finished_at: null,
+      next_attempt_at: deps.clock(),
+    })
     .where('id', '=', deliveryId)
     .where('webhook_id', '=', webhookId)
     .returningAll()

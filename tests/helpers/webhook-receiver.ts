@@ -3,9 +3,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import pg from 'pg'
-import { inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, inject } from 'vitest'
 import { createStore } from '../../src/store/db.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
+import { startServer, type TestServer, type TestServerOptions } from './server.js'
 
 /** One request the receiver got. */
 export interface Received {
@@ -132,4 +133,37 @@ export function acceptedSeqsByStory(receiver: Receiver): Map<string, number[]> {
     byStory.set(event.story, [...(byStory.get(event.story) ?? []), event.seq])
   }
   return byStory
+}
+
+/**
+ * For a describe block of delivery tests: a private database, servers on it that are stopped after
+ * each test (every worker on the database claims its deliveries, so each test runs only its own
+ * instances), and receivers closed with the database at the end.
+ */
+export function useWebhookTestBed() {
+  let db: Awaited<ReturnType<typeof createPrivateDatabase>> | undefined
+  const servers: TestServer[] = []
+  const receivers: Receiver[] = []
+  beforeAll(async () => {
+    db = await createPrivateDatabase()
+  })
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.stop()
+  })
+  afterAll(async () => {
+    for (const r of receivers) await r.close()
+    await db?.drop()
+  })
+  return {
+    async start(options: TestServerOptions = {}): Promise<TestServer> {
+      const s = await startServer({ databaseUrl: db?.url, ...options })
+      servers.push(s)
+      return s
+    },
+    async receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
+      const r = await startReceiver(...args)
+      receivers.push(r)
+      return r
+    },
+  }
 }
