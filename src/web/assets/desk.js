@@ -179,13 +179,15 @@ function followLive() {
   live = null
   if (story.status === 'draft') return
   let pendingRefresh = null
-  live = subscribe(story.id, {
-    since: story.seq,
-    onEvent: () => {
-      clearTimeout(pendingRefresh)
-      pendingRefresh = setTimeout(() => refresh().catch(() => {}), 300)
-    },
-  })
+  const refreshSoon = () => {
+    clearTimeout(pendingRefresh)
+    pendingRefresh = setTimeout(() => {
+      // A redraw would throw away a "Confirm delete" the editor is about to click: wait for it.
+      if (document.querySelector('[data-armed="1"]')) refreshSoon()
+      else refresh().catch(() => {})
+    }, 300)
+  }
+  live = subscribe(story.id, { since: story.seq, onEvent: refreshSoon })
 }
 
 async function refresh() {
