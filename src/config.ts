@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import * as v from 'valibot'
+import { wholeNumber } from './lib/whole-number.js'
 
 /** Every bound on something that grows with clients, with its default. */
 export interface Limits {
@@ -104,15 +105,7 @@ export const DEFAULT_LIMITS: Limits = {
   streamPingIntervalMs: 15_000,
 }
 
-const intFrom = (min: number, max: number) =>
-  v.pipe(
-    v.string(),
-    v.trim(),
-    v.regex(/^\d+$/, 'must be a whole number'),
-    v.transform(Number),
-    v.minValue(min),
-    v.maxValue(max),
-  )
+const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))
 const optionalUrl = v.optional(v.pipe(v.string(), v.trim(), v.url('must be a URL')))
 
 const EnvSchema = v.object({

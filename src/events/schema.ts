@@ -1,19 +1,11 @@
 import * as v from 'valibot'
+import { wholeNumber } from '../lib/whole-number.js'
 
 export const MAX_EVENTS_PAGE = 1000
 
 export const EventsQuery = v.object({
-  since: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number)), '0'),
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'must be a whole number'),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(MAX_EVENTS_PAGE),
-    ),
-    '100',
-  ),
+  since: v.optional(wholeNumber(), '0'),
+  limit: v.optional(wholeNumber(1, MAX_EVENTS_PAGE), '100'),
 })
 
 export const EventTypeSchema = v.picklist([

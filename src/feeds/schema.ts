@@ -1,19 +1,11 @@
 import * as v from 'valibot'
+import { wholeNumber } from '../lib/whole-number.js'
 
 export const DEFAULT_FEED_ENTRIES = 50
 export const MAX_FEED_ENTRIES = 200
 
 export const FeedQuery = v.object({
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'must be a whole number'),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(MAX_FEED_ENTRIES),
-    ),
-    String(DEFAULT_FEED_ENTRIES),
-  ),
+  limit: v.optional(wholeNumber(1, MAX_FEED_ENTRIES), String(DEFAULT_FEED_ENTRIES)),
 })
 export type FeedQuery = v.InferOutput<typeof FeedQuery>
 

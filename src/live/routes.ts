@@ -5,11 +5,12 @@ import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { INVALID, STORY_NOT_FOUND } from '../http/responses.js'
 import { parseOrThrow, validate } from '../http/validate.js'
+import { wholeNumber } from '../lib/whole-number.js'
 import { getStoryRowOrThrow } from '../stories/stories.js'
 import type { LiveServer } from './server.js'
 import type { StreamRefusal } from './stream.js'
 
-const Seq = v.pipe(v.string(), v.trim(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number))
+const Seq = v.pipe(v.string(), v.trim(), wholeNumber())
 export const StreamQuery = v.object({ since: v.optional(Seq) })
 const LastEventId = v.object({ 'Last-Event-ID': Seq })
 

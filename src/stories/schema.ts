@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { SLUG_PATTERN } from '../lib/slug.js'
+import { wholeNumber } from '../lib/whole-number.js'
 
 export const MAX_TITLE_LENGTH = 300
 export const MAX_SUMMARY_LENGTH = 2000
@@ -42,16 +43,7 @@ export const UpdateStoryInput = v.strictObject({
 })
 export type UpdateStoryInput = v.InferOutput<typeof UpdateStoryInput>
 
-const Limit = v.optional(
-  v.pipe(
-    v.string(),
-    v.regex(/^\d+$/, 'must be a whole number'),
-    v.transform(Number),
-    v.minValue(1),
-    v.maxValue(100),
-  ),
-  '20',
-)
+const Limit = v.optional(wholeNumber(1, 100), '20')
 
 export const PageQuery = v.object({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(200))) })
 export type PageQuery = v.InferOutput<typeof PageQuery>
