@@ -6,6 +6,7 @@ import { recordChange } from '../events/events.js'
 import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
 import { slugify } from '../lib/slug.js'
 import { isUniqueViolation, type Queryable } from '../store/db.js'
+import { newestFirst } from '../store/keyset.js'
 import type { StoryRow, StoryRowPatch } from '../store/schema.js'
 import { presentStory } from './present.js'
 import type { CreateStoryInput, ListStoriesQuery, Story, UpdateStoryInput } from './schema.js'
@@ -87,13 +88,7 @@ export async function listStories(
   let q = deps.db.selectFrom('stories').selectAll()
   if (query.status) q = q.where('status', '=', query.status)
   else if (!canSeeStory(principal, 'draft')) q = q.where('status', '!=', 'draft')
-  // Row comparison: strictly after the cursor in (created_at, id) order, and it can use the index.
-  if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)))
-  const rows = await q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute()
+  const rows = await newestFirst(q, 'created_at', after, query.limit).execute()
   return toPage(rows, query.limit, (r) => ({ at: r.created_at, id: r.id }), presentStory)
 }
 

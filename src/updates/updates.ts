@@ -4,6 +4,7 @@ import { AppError } from '../errors.js'
 import { type ChangeContext, type EventDraft, recordChange } from '../events/events.js'
 import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
 import type { Tx } from '../store/db.js'
+import { newestFirst } from '../store/keyset.js'
 import type { StoryRowPatch, UpdateRow } from '../store/schema.js'
 import { presentStory } from '../stories/present.js'
 import type { PageQuery } from '../stories/schema.js'
@@ -125,17 +126,12 @@ export async function listUpdates(
 ): Promise<Page<Update>> {
   const { id: storyId } = await getStoryRowOrThrow(deps.db, principal, story)
   const after = cursorOrThrow(query.cursor)
-  let q = deps.db
+  const q = deps.db
     .selectFrom('updates')
     .selectAll()
     .where('story_id', '=', storyId)
     .where('deleted_at', 'is', null)
-  if (after) q = q.where((eb) => eb(eb.refTuple('published_at', 'id'), '<', eb.tuple(after.at, after.id)))
-  const rows = await q
-    .orderBy('published_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute()
+  const rows = await newestFirst(q, 'published_at', after, query.limit).execute()
   return toPage(rows, query.limit, (r) => ({ at: r.published_at, id: r.id }), presentUpdate)
 }
 

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
 import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
+import { newestFirst } from '../store/keyset.js'
 import type { WebhookAttemptRow, WebhookDeliveryRow } from '../store/schema.js'
 import type { Delivery, ListDeliveriesQuery } from './schema.js'
 import { getWebhookRowOrThrow } from './webhooks.js'
@@ -80,12 +81,7 @@ export async function listDeliveries(
   await getWebhookRowOrThrow(deps.db, principal, webhookId)
   let q = deps.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId)
   if (query.status) q = q.where('status', '=', query.status)
-  if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)))
-  const rows = await q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute()
+  const rows = await newestFirst(q, 'created_at', after, query.limit).execute()
   const attempts = await attemptsOf(
     deps,
     rows.slice(0, query.limit).map((r) => r.id),

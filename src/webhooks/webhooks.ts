@@ -4,6 +4,7 @@ import { AppError } from '../errors.js'
 import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
 import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
 import type { Queryable } from '../store/db.js'
+import { newestFirst } from '../store/keyset.js'
 import type { WebhookRow } from '../store/schema.js'
 import type { PageQuery } from '../stories/schema.js'
 import type { CreatedWebhook, CreateWebhookInput, UpdateWebhookInput, Webhook } from './schema.js'
@@ -130,12 +131,7 @@ export async function listWebhooks(
   const after = cursorOrThrow(query.cursor)
   let q = deps.db.selectFrom('webhooks').selectAll()
   if (ownerRole(principal) !== 'admin') q = q.where('owner_key_id', '=', principal.keyId)
-  if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)))
-  const rows = await q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute()
+  const rows = await newestFirst(q, 'created_at', after, query.limit).execute()
   return toPage(rows, query.limit, (r) => ({ at: r.created_at, id: r.id }), presentWebhook)
 }
 
