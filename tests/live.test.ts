@@ -248,6 +248,36 @@ describe('heartbeat', () => {
       await own.stop()
     }
   })
+
+  it('pings readers of a busy story with their events, keeping those that answer and dropping those that do not', async () => {
+    const own = await startServer({ limits: { pingIntervalMs: 300 } })
+    try {
+      const ed = await keyFor(own.admin, 'editor')
+      const story = await makeStory(ed)
+      const answering = await connectReader(own.wsUrl)
+      const silent = await connectReader(own.wsUrl, { autoPong: false })
+      readers.push(answering, silent)
+      let pings = 0
+      answering.ws.on('ping', () => pings++)
+      await answering.subscribe(story.id)
+      await silent.subscribe(story.id)
+      // 70 KB of text makes event frames past 65,535 bytes (the 64-bit length form) now and then.
+      const long = Array.from({ length: 7 }, () => ({ type: 'text', text: `${'long '.repeat(1999)}end` }))
+      for (let i = 1; i <= 30; i++) {
+        await ed.post(`/v1/stories/${story.id}/updates`, i % 5 === 0 ? { blocks: long } : textUpdate(`u${i}`))
+        await new Promise((x) => setTimeout(x, 50))
+      }
+      await answering.waitFor((x) => x.events(story.id).length === 30, 5000, '30 events')
+      expect(answering.seqs(story.id)).toEqual(range(1, 30))
+      expect(answering.events(story.id)[4].update.blocks).toEqual(long)
+      expect(pings).toBeGreaterThanOrEqual(3)
+      expect(await silent.waitForClose()).toBe(1006)
+      expect(answering.closeCode).toBeNull()
+      expect(own.app.live.connectionCount).toBe(1)
+    } finally {
+      await own.stop()
+    }
+  })
 })
 
 describe('shutdown', () => {

@@ -1,4 +1,5 @@
-import type { WebSocket } from 'ws'
+import type { Duplex } from 'node:stream'
+import { WebSocket } from 'ws'
 import type { Principal } from '../auth/roles.js'
 import type { Limits } from '../config.js'
 import {
@@ -11,6 +12,7 @@ import {
   unsubscribedFrame,
 } from './protocol.js'
 import type { Reader, Subscription } from './reader.js'
+import { PING_FRAME } from './ws-frames.js'
 
 // One options object for every send: no per-frame allocation on the fan-out path.
 const TEXT: { binary: boolean; compress: boolean } = { binary: false, compress: false }
@@ -21,7 +23,12 @@ const SLOW_READER_GRACE_MS = 5000
 /** Strikes (bad or rate-limited frames) within one ping interval after which a connection is closed as abusive. */
 export const MAX_STRIKES = 50
 
-/** One reader's websocket: sending with backpressure, inbound rate limiting, and its story subscriptions. */
+/**
+ * One reader's websocket: sending with backpressure, heartbeats, inbound rate limiting, and its
+ * story subscriptions. Event frames and pings are prepared once (ws-frames.ts) and written
+ * straight to the socket under `ws`; the rare protocol frames (subscribed, error…) go through
+ * `ws.send`. Both reach the socket in call order, since the server never compresses.
+ */
 export class Connection implements Reader {
   readonly ws: WebSocket
   readonly principal: Principal | null
@@ -31,7 +38,10 @@ export class Connection implements Reader {
   readonly followsAfterReset = false
   /** Frames from this client are handled in order: a subscribe completes before the next frame runs. */
   inbox: Promise<void> = Promise.resolve()
+  /** Heard from since its last ping (a pong or any frame). */
   alive = true
+  /** A ping is owed: it rides with the next event frame, or goes alone at the next heartbeat tick. */
+  pingDue = false
   /** Which slice of the ping interval pings this connection. */
   heartbeatSlot = 0
   strikes = 0
@@ -41,9 +51,18 @@ export class Connection implements Reader {
   #refilledAt = Date.now()
   readonly #limits: Limits
   readonly #onSlow: () => void
+  /** The upgraded socket `ws` runs on, for prepared frames. */
+  readonly #socket: Duplex
 
-  constructor(ws: WebSocket, principal: Principal | null, limits: Limits, onSlow: () => void) {
+  constructor(
+    ws: WebSocket,
+    socket: Duplex,
+    principal: Principal | null,
+    limits: Limits,
+    onSlow: () => void,
+  ) {
     this.ws = ws
+    this.#socket = socket
     this.principal = principal
     this.#limits = limits
     this.#tokens = limits.framesPerSecond * 2
@@ -56,25 +75,53 @@ export class Connection implements Reader {
    * @returns false when the frame was not sent
    */
   send(frame: Buffer | string): boolean {
-    if (this.closed) return false
-    if (this.ws.bufferedAmount > this.#limits.maxBufferedBytes) {
-      this.close(CLOSE_TRY_AGAIN_LATER, 'reader too slow')
-      this.#onSlow()
-      return false
-    }
+    if (!this.#roomFor()) return false
     this.ws.send(frame, TEXT)
     this.framesSent++
     return true
   }
 
+  /** The fan-out's hot path: one write of the event's prepared frame, with the ping if one is owed. */
   sendEvent(frames: EventFrames): boolean {
-    return this.send(frames.ws)
+    if (!this.#roomFor()) return false
+    if (this.pingDue) {
+      this.pingDue = false
+      this.#socket.write(frames.wsWithPing)
+    } else {
+      this.#socket.write(frames.ws)
+    }
+    this.framesSent++
+    return true
   }
 
+  /** The catch-up on subscribe, in one write (not held to the slow-reader bound: see Reader). */
   sendReplay(frames: readonly EventFrames[]): void {
-    if (this.closed) return
-    for (const f of frames) this.ws.send(f.ws, TEXT)
+    if (!this.#open || frames.length === 0) return
+    this.#socket.cork()
+    for (const f of frames) this.#socket.write(f.ws)
+    this.#socket.uncork()
     this.framesSent += frames.length
+  }
+
+  /** Sends the owed ping on its own: no event went out to carry it. */
+  sendPing(): void {
+    this.pingDue = false
+    if (this.#open) this.#socket.write(PING_FRAME)
+  }
+
+  /** Open, and not closing: frames written now would follow a close frame. */
+  get #open(): boolean {
+    return !this.closed && this.ws.readyState === WebSocket.OPEN
+  }
+
+  #roomFor(): boolean {
+    if (!this.#open) return false
+    if (this.ws.bufferedAmount > this.#limits.maxBufferedBytes) {
+      this.close(CLOSE_TRY_AGAIN_LATER, 'reader too slow')
+      this.#onSlow()
+      return false
+    }
+    return true
   }
 
   sendSubscribed(story: string, seq: number, lastUpdateAt: string | null, serverTime: string): void {

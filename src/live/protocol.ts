@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { PING_FRAME, payloadOffset, textFrame } from './ws-frames.js'
 
 /** Client -> server frames of the `/v1/live` protocol. */
 const StoryRef = v.pipe(v.string(), v.minLength(1), v.maxLength(200))
@@ -63,27 +64,34 @@ const WS_PREFIX = '{"type":"event","event":'
 
 /**
  * One event as each wire wants it, built once per instance and shared by every reader: the
- * websocket frame at once, the server-sent-events record only when a stream reader asks (and
- * then from a view of the websocket frame's bytes, not a second copy of the JSON).
+ * websocket frame at once, the rest only when a reader asks (and then from a view of the
+ * frame's bytes, not a second copy of the JSON).
  */
 export class EventFrames {
   readonly seq: number
   readonly type: string
-  /** `{"type":"event","event":<Event JSON>}` */
+  /** The websocket frame of `{"type":"event","event":<Event JSON>}`, ready for any socket. */
   readonly ws: Buffer
+  #wsWithPing: Buffer | null = null
   #sse: Buffer | null = null
 
   constructor(seq: number, type: string, eventJson: string) {
     this.seq = seq
     this.type = type
-    this.ws = Buffer.from(`${WS_PREFIX}${eventJson}}`)
+    this.ws = textFrame(`${WS_PREFIX}${eventJson}}`)
+  }
+
+  /** The frame followed by a ping, for readers whose ping is due: one write carries both. */
+  get wsWithPing(): Buffer {
+    this.#wsWithPing ??= Buffer.concat([this.ws, PING_FRAME])
+    return this.#wsWithPing
   }
 
   /** `id: <seq>`, `event: <type>`, `data: <Event JSON>` (stored JSON never holds a raw newline). */
   get sse(): Buffer {
     this.#sse ??= Buffer.concat([
       Buffer.from(`id: ${this.seq}\nevent: ${this.type}\ndata: `),
-      this.ws.subarray(WS_PREFIX.length, this.ws.length - 1),
+      this.ws.subarray(payloadOffset(this.ws) + WS_PREFIX.length, this.ws.length - 1),
       SSE_END,
     ])
     return this.#sse

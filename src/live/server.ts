@@ -13,8 +13,12 @@ import { EventStreams } from './stream.js'
 
 export const LIVE_PATH = '/v1/live'
 
-/** The ping interval is split in this many slices, each pinging its share of the connections. */
-const HEARTBEAT_SLICES = 10
+/**
+ * The ping interval is split in this many slices, each pinging its share of the connections
+ * (a second apart at the default 30 s): a busy story's updates then each carry a thirtieth of
+ * its readers' pings, rather than every third update carrying a tenth.
+ */
+const HEARTBEAT_SLICES = 30
 
 /** How long shutdown waits for clients to answer the 1012 close before cutting them off. */
 const CLOSE_GRACE_MS = 2000
@@ -43,6 +47,7 @@ export class LiveServer {
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: deps.limits.maxFrameBytes,
+      // Off for good: compression would let ws queue sends behind our prepared frames (ws-frames.ts).
       perMessageDeflate: false,
       clientTracking: false,
     })
@@ -75,7 +80,8 @@ export class LiveServer {
     }
     this.#authenticate(req, url).then(
       (principal) => {
-        if (this.#accepting) this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, principal))
+        if (this.#accepting)
+          this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, socket, principal))
         else refuse(socket, 503, 'unavailable', 'server is shutting down')
       },
       (err: unknown) => {
@@ -94,8 +100,8 @@ export class LiveServer {
     return key ? verifyKey(this.#deps, key) : null
   }
 
-  #accept(ws: WebSocket, principal: Principal | null): void {
-    const conn = new Connection(ws, principal, this.#deps.limits, () =>
+  #accept(ws: WebSocket, socket: Duplex, principal: Principal | null): void {
+    const conn = new Connection(ws, socket, principal, this.#deps.limits, () =>
       this.#deps.metrics.slowReaderDisconnects.inc(),
     )
     conn.heartbeatSlot = this.#nextSlot++ % HEARTBEAT_SLICES
@@ -156,10 +162,13 @@ export class LiveServer {
    * Pings one slice of the connections; over a whole interval each is pinged once, and one
    * that did not answer since its last ping is dead. Slices keep the round (and the pongs that
    * come back) from stalling fan-out: 10,000 pings at once held an update up for 300 ms.
+   * A ping is first only owed: an event going out to the reader before the next tick carries it
+   * in the same write, so a busy story's readers cost no extra socket write for their pings.
    */
   #heartbeat(): void {
     const slice = this.#heartbeatTick++ % HEARTBEAT_SLICES
     for (const conn of this.#connections) {
+      if (conn.pingDue) conn.sendPing() // owed since the last tick, and no event carried it
       if (conn.heartbeatSlot !== slice) continue
       conn.strikes = 0 // strikes count per ping interval: abuse is a burst, not a lifetime total
       if (!conn.alive) {
@@ -167,7 +176,7 @@ export class LiveServer {
         continue
       }
       conn.alive = false
-      conn.ws.ping()
+      conn.pingDue = true
     }
   }
 

@@ -99,9 +99,16 @@ export class Reader {
   }
 }
 
-export function connectReader(url: string, options: { key?: string; headers?: Record<string, string> } = {}) {
+export function connectReader(
+  url: string,
+  options: { key?: string; headers?: Record<string, string>; autoPong?: boolean } = {},
+) {
   const target = options.key ? `${url}?key=${encodeURIComponent(options.key)}` : url
-  const ws = new WebSocket(target, { headers: options.headers, perMessageDeflate: false })
+  const ws = new WebSocket(target, {
+    headers: options.headers,
+    perMessageDeflate: false,
+    autoPong: options.autoPong ?? true,
+  })
   const reader = new Reader(ws)
   return new Promise<Reader>((resolve, reject) => {
     ws.once('open', () => resolve(reader))
