@@ -250,7 +250,8 @@ describe('heartbeat', () => {
   })
 
   it('pings readers of a busy story with their events, keeping those that answer and dropping those that do not', async () => {
-    const own = await startServer({ limits: { pingIntervalMs: 300 } })
+    // 600 ms leaves a loaded test machine room to answer in time; 30 posts span about 4 intervals.
+    const own = await startServer({ limits: { pingIntervalMs: 600 } })
     try {
       const ed = await keyFor(own.admin, 'editor')
       const story = await makeStory(ed)
@@ -265,12 +266,12 @@ describe('heartbeat', () => {
       const long = Array.from({ length: 7 }, () => ({ type: 'text', text: `${'long '.repeat(1999)}end` }))
       for (let i = 1; i <= 30; i++) {
         await ed.post(`/v1/stories/${story.id}/updates`, i % 5 === 0 ? { blocks: long } : textUpdate(`u${i}`))
-        await new Promise((x) => setTimeout(x, 50))
+        await new Promise((x) => setTimeout(x, 80))
       }
       await answering.waitFor((x) => x.events(story.id).length === 30, 5000, '30 events')
       expect(answering.seqs(story.id)).toEqual(range(1, 30))
       expect(answering.events(story.id)[4].update.blocks).toEqual(long)
-      expect(pings).toBeGreaterThanOrEqual(3)
+      expect(pings).toBeGreaterThanOrEqual(2)
       expect(await silent.waitForClose()).toBe(1006)
       expect(answering.closeCode).toBeNull()
       expect(own.app.live.connectionCount).toBe(1)

@@ -14,7 +14,7 @@ import {
 import type { Reader, Subscription } from './reader.js'
 import { PING_FRAME } from './ws-frames.js'
 
-// One options object for every send: no per-frame allocation on the fan-out path.
+// One options object for every protocol frame sent through ws.send (events are prepared frames).
 const TEXT: { binary: boolean; compress: boolean } = { binary: false, compress: false }
 
 /** How long a reader closed for being slow gets to take its close frame before the socket is cut. */
