@@ -8,9 +8,10 @@
  */
 import { parseArgs } from 'node:util'
 import { pino } from 'pino'
-import { createApp } from '../src/app.js'
-import { generateKey, loadConfig } from '../src/config.js'
-import { listen } from '../src/server.js'
+import { loadConfig } from '../src/config.js'
+import { newApiKey } from '../src/lib/ids.js'
+import { listen } from '../src/listen.js'
+import { createService } from '../src/service.js'
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +22,7 @@ const { values } = parseArgs({
 const UPDATES = Number(values.updates)
 const SAMPLES = Number(values.samples)
 
-const adminKey = generateKey()
+const adminKey = newApiKey()
 const config = loadConfig(
   {
     ...process.env,
@@ -31,9 +32,9 @@ const config = loadConfig(
   },
   process.cwd(),
 )
-const app = await createApp(config, { log: pino({ level: 'silent' }) })
-const server = await listen(app, 0, '127.0.0.1')
-const base = `http://127.0.0.1:${server.port}`
+const app = await createService(config, { log: pino({ level: 'silent' }) })
+const port = await listen(app, 0, '127.0.0.1')
+const base = `http://127.0.0.1:${port}`
 
 async function call(
   method: string,
@@ -162,8 +163,7 @@ try {
     `feed renders in this run: ${renders} (expected ${4 * SAMPLES}: one per change, none for cached or 304 answers)`,
   )
 } finally {
-  await server.stop(1000)
-  await app.close()
+  await app.close({ httpGraceMs: 1000 })
 }
 
 async function sample(fn: () => Promise<unknown>): Promise<number[]> {

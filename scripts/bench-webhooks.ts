@@ -18,8 +18,8 @@ import http, { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { pino } from 'pino'
-import { type App, createApp } from '../src/app.js'
 import { type Config, DEFAULT_LIMITS, DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '../src/config.js'
+import { createService, type Service } from '../src/service.js'
 import { signPayload } from '../src/webhooks/signature.js'
 import { createBenchDatabase } from './bench/targets.js'
 
@@ -129,7 +129,7 @@ function config(databaseUrl: string, webhooks: Partial<WebhookSettings>): Config
   }
 }
 
-async function call<T>(app: App, method: string, path: string, key: string, body?: unknown): Promise<T> {
+async function call<T>(app: Service, method: string, path: string, key: string, body?: unknown): Promise<T> {
   const res = await app.fetch(
     new Request(`http://bench${path}`, {
       method,
@@ -142,7 +142,7 @@ async function call<T>(app: App, method: string, path: string, key: string, body
 }
 
 /** Posts EVENTS updates round-robin over the stories, STORIES posters at a time. */
-async function postEvents(app: App, editorKey: string, storyIds: string[]): Promise<void> {
+async function postEvents(app: Service, editorKey: string, storyIds: string[]): Promise<void> {
   const perStory = Math.ceil(EVENTS / storyIds.length)
   let posted = 0
   await Promise.all(
@@ -157,7 +157,7 @@ async function postEvents(app: App, editorKey: string, storyIds: string[]): Prom
   )
 }
 
-async function setup(app: App, receiverUrl: string) {
+async function setup(app: Service, receiverUrl: string) {
   const editor = await call<{ key: string }>(app, 'POST', '/v1/keys', ADMIN_KEY, {
     name: 'ed',
     role: 'editor',
@@ -192,7 +192,7 @@ async function main() {
   const log = pino({ level: 'silent' })
   try {
     // A body of the size the bench's events have.
-    const writer = await createApp(config(db.url, { workerEnabled: false }), { log })
+    const writer = await createService(config(db.url, { workerEnabled: false }), { log })
     const ctx = await setup(writer, receiver.url)
     const sample = await call<{ events: unknown[] }>(
       writer,
@@ -209,7 +209,7 @@ async function main() {
     // Drain: the whole queue is there when the worker starts.
     await postEvents(writer, ctx.editorKey, ctx.stories)
     const started = performance.now()
-    const worker = await createApp(config(db.url, {}), { log })
+    const worker = await createService(config(db.url, {}), { log })
     await receiver.until(EVENTS)
     const drain = EVENTS / ((performance.now() - started) / 1000)
 

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import * as v from 'valibot'
+import { newApiKey } from './lib/ids.js'
 import { wholeNumber } from './lib/whole-number.js'
 
 /** Every bound on something that grows with clients, with its default. */
@@ -154,11 +154,6 @@ const EnvSchema = v.object({
   NODE_ENV: v.optional(v.string()),
 })
 
-/** A fresh key: 256 random bits, base64url, with a prefix that makes leaked keys easy to grep for. */
-export function generateKey(): string {
-  return `ll_${randomBytes(32).toString('base64url')}`
-}
-
 /**
  * Reads the environment into a Config. Throws a readable error naming every bad variable.
  * `serving: false` is for one-off commands (migrate) that never hand out the admin key.
@@ -190,7 +185,7 @@ export function loadConfig(
       : resolve(cwd, e.LIVELINE_DATA_DIR),
     redisUrl: e.REDIS_URL,
     busPrefix: e.LIVELINE_BUS_PREFIX,
-    adminKey: e.LIVELINE_ADMIN_KEY ?? generateKey(),
+    adminKey: e.LIVELINE_ADMIN_KEY ?? newApiKey(),
     adminKeyGenerated: !e.LIVELINE_ADMIN_KEY,
     publicUrl: e.LIVELINE_PUBLIC_URL?.replace(/\/+$/, ''),
     migrate: e.LIVELINE_MIGRATE === '1',

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Bus } from './bus/bus.js'
 import type { Limits, WebhookSettings } from './config.js'
+import type { ChangeHook } from './events/record-change.js'
 import type { NewId } from './lib/ids.js'
 import type { Signal } from './lib/signal.js'
 import type { Clock } from './lib/time.js'
@@ -18,6 +19,8 @@ export interface Deps {
   metrics: Metrics
   /** sha256 of the master key; it has no row in api_keys. */
   adminKeyHash: string
+  /** Other features' parts in every change of the event log (webhooks' outbox), in its transaction. */
+  changeHooks: readonly ChangeHook[]
   webhooks: {
     settings: WebhookSettings
     /** Rung after a commit that queued deliveries, so this instance's worker sends them at once. */

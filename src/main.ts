@@ -1,6 +1,6 @@
-import { createApp } from './app.js'
 import { type Config, loadConfig } from './config.js'
-import { listen } from './server.js'
+import { listen } from './listen.js'
+import { createService } from './service.js'
 import { createStore } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
 
@@ -11,9 +11,9 @@ async function main(): Promise<void> {
   const command = process.argv[2]
   const config = loadConfig(process.env, process.cwd(), { serving: command !== 'migrate' })
   if (command === 'migrate') return migrateOnly(config)
-  const app = await createApp(config)
-  const { log } = app.deps
-  const running = await listen(app, config.port, config.host)
+  const service = await createService(config)
+  const { log } = service.deps
+  const port = await listen(service, config.port, config.host)
 
   if (config.adminKeyGenerated) {
     // Printed once, plainly, so a new user can copy it; set LIVELINE_ADMIN_KEY to keep one across restarts.
@@ -23,13 +23,13 @@ async function main(): Promise<void> {
   }
   log.info(
     {
-      port: running.port,
+      port,
       host: config.host,
-      database: app.store.describe,
-      bus: app.bus.describe,
-      migrationsApplied: app.migrated,
+      database: service.store.describe,
+      bus: service.bus.describe,
+      migrationsApplied: service.migrated,
     },
-    `Liveline listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${running.port} using ${app.store.describe} and ${app.bus.describe}`,
+    `Liveline listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} using ${service.store.describe} and ${service.bus.describe}`,
   )
 
   let stopping = false
@@ -41,10 +41,7 @@ async function main(): Promise<void> {
       log.error('shutdown deadline passed; exiting')
       process.exit(1)
     }, SHUTDOWN_DEADLINE_MS).unref()
-    const httpDone = running.stop(SHUTDOWN_DEADLINE_MS - 2000)
-    await app.live.close()
-    await httpDone
-    await app.close()
+    await service.close({ httpGraceMs: SHUTDOWN_DEADLINE_MS - 2000 })
     log.info('stopped')
     process.exit(0)
   }

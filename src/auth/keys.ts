@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { CONTROL_TOPIC } from '../bus/bus.js'
-import { generateKey } from '../config.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
+import { newApiKey } from '../lib/ids.js'
 import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
 import type { ApiKeyRow, Role } from '../store/schema.js'
 import type { Principal } from './roles.js'
@@ -38,7 +38,7 @@ function presentKey(row: ApiKeyRow): ApiKey {
 }
 
 export async function createKey(deps: Deps, input: { name: string; role: Role }): Promise<CreatedApiKey> {
-  const key = generateKey()
+  const key = newApiKey()
   const row = await deps.db
     .insertInto('api_keys')
     .values({
@@ -88,6 +88,17 @@ async function publishControl(deps: Deps, message: ControlMessage): Promise<void
     // The key is already revoked for every new request; only open sockets on other instances linger.
     deps.log.warn({ err, message }, 'could not publish control message')
   }
+}
+
+/**
+ * The key in an `Authorization: Bearer <key>` header; undefined when there is no header.
+ * @throws AppError('unauthorized') for a header of another form
+ */
+export function keyFromAuthorization(header: string | undefined): string | undefined {
+  if (!header) return undefined
+  const key = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+  if (!key) throw new AppError('unauthorized', 'Authorization must be "Bearer <key>"')
+  return key
 }
 
 /**

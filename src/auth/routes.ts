@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { requireAction } from '../http/middleware/auth.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, UNAUTHORIZED } from '../http/responses.js'
 import { validate } from '../http/validate.js'
 import { createKey, listKeys, revokeKey } from './keys.js'
+import { requireAction } from './middleware.js'
 import { CreatedKey, CreateKeyInput, KeyList } from './schema.js'
 
 export function keyRoutes(docs: OpenApiRegistry) {

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
+import { ROLES } from '../store/schema.js'
 
-export const RoleSchema = v.picklist(['admin', 'editor', 'partner'])
+export const RoleSchema = v.picklist(ROLES)
 
 export const CreateKeyInput = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(200)),

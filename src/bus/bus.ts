@@ -22,8 +22,6 @@ export interface Bus {
 
 export type BusHandler = (message: string) => void
 
-/** Story events for one story: an instance subscribes only to stories it has readers for. */
-export const storyTopic = (storyId: string): string => `story:${storyId}`
 /** Control messages for every instance (key revocations). */
 export const CONTROL_TOPIC = 'control'
 

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
+import { getStoryRowOrThrow } from '../events/event-log.js'
 import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { INVALID, STORY_NOT_FOUND } from '../http/responses.js'
 import { validate } from '../http/validate.js'
-import { getStoryRowOrThrow } from '../stories/stories.js'
-import { readEvents } from './events.js'
+import { readEvents } from './event-log.js'
 import { EventPage, EventsQuery } from './schema.js'
 
 export function eventRoutes(docs: OpenApiRegistry) {

@@ -14,6 +14,8 @@ export const EventTypeSchema = v.picklist([
   'update.deleted',
   'story.updated',
 ])
+/** The one list of event types: the type union and the documented picklist both come from it. */
+export type EventType = v.InferOutput<typeof EventTypeSchema>
 
 /** The Event wire object (documentation; events are stored and sent as serialised JSON). */
 export const Event = v.object({

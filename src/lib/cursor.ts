@@ -1,5 +1,3 @@
-import { AppError } from '../errors.js'
-
 /**
  * Keyset pagination cursors: opaque to clients, they carry the (time, id) of the last item
  * on the page so the next page starts strictly after it, even while new items arrive.
@@ -28,18 +26,6 @@ export function decodeCursor(cursor: string): CursorPosition | null {
 export interface Page<T> {
   items: T[]
   nextCursor: string | null
-}
-
-/**
- * The cursor a client sent, decoded; undefined when it sent none.
- * @throws AppError('invalid_request') for a cursor this service did not make
- */
-export function cursorOrThrow(cursor: string | undefined): CursorPosition | undefined {
-  if (cursor === undefined) return undefined
-  const position = decodeCursor(cursor)
-  if (!position)
-    throw new AppError('invalid_request', 'invalid cursor', { cursor: 'not a cursor from this API' })
-  return position
 }
 
 /**

@@ -21,3 +21,8 @@ export function newId(now: number = Date.now()): string {
 }
 
 export type NewId = () => string
+
+/** A fresh API key: 256 random bits, base64url, with a prefix that makes leaked keys easy to grep for. */
+export function newApiKey(): string {
+  return `ll_${randomBytes(32).toString('base64url')}`
+}

@@ -1,7 +1,6 @@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { readHeads } from '../events/events.js'
-import { getStoryRowOrThrow } from '../stories/stories.js'
+import { getStoryRowOrThrow, readHeads } from '../events/event-log.js'
 import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
 import type { Reader, Subscription } from './reader.js'
 import { StoryChannel } from './story-channel.js'

@@ -1,14 +1,13 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { AppError, type ErrorCode } from '../errors.js'
+import { getStoryRowOrThrow } from '../events/event-log.js'
 import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { INVALID, STORY_NOT_FOUND } from '../http/responses.js'
 import { parseOrThrow, validate } from '../http/validate.js'
 import { wholeNumber } from '../lib/whole-number.js'
-import { getStoryRowOrThrow } from '../stories/stories.js'
-import type { LiveServer } from './server.js'
-import type { StreamRefusal } from './stream.js'
+import type { EventStreams, StreamRefusal } from './stream.js'
 
 const Seq = v.pipe(v.string(), v.trim(), wholeNumber())
 export const StreamQuery = v.object({ since: v.optional(Seq) })
@@ -24,7 +23,7 @@ const REFUSAL_CODE: Record<StreamRefusal['code'], ErrorCode> = {
 }
 
 /** `GET /v1/stories/:story/stream`: the story's events as server-sent events, through the live hub. */
-export function streamRoutes(docs: OpenApiRegistry, live: LiveServer) {
+export function streamRoutes(docs: OpenApiRegistry, streams: EventStreams) {
   const app = new Hono<AppEnv>()
 
   docs.add({
@@ -52,7 +51,7 @@ export function streamRoutes(docs: OpenApiRegistry, live: LiveServer) {
         ? parseOrThrow(LastEventId, { 'Last-Event-ID': header }, 'Last-Event-ID header')['Last-Event-ID']
         : c.req.valid('query').since
     const story = await getStoryRowOrThrow(deps.db, principal, c.req.param('story'))
-    const stream = await live.streams.open(principal, story.id, since)
+    const stream = await streams.open(principal, story.id, since)
     if (stream.refusal && !stream.closed) stream.close(0, 'refused')
     if (stream.refusal) {
       const { code, message } = stream.refusal

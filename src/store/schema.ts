@@ -12,8 +12,12 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable
 }
 
-export type Role = 'admin' | 'editor' | 'partner'
-export type StoryStatus = 'draft' | 'live' | 'ended'
+/** The key roles, as the database's check constraint has them; schemas build their picklists from this. */
+export const ROLES = ['admin', 'editor', 'partner'] as const
+export type Role = (typeof ROLES)[number]
+/** A story's states, likewise. */
+export const STORY_STATUSES = ['draft', 'live', 'ended'] as const
+export type StoryStatus = (typeof STORY_STATUSES)[number]
 
 export interface ApiKeysTable {
   id: string

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
+import { requireAction } from '../auth/middleware.js'
 import type { AppEnv } from '../http/env.js'
-import { requireAction } from '../http/middleware/auth.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
 import { validate } from '../http/validate.js'

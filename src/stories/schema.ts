@@ -1,12 +1,13 @@
 import * as v from 'valibot'
+import { PageQuery } from '../lib/page-query.js'
 import { SLUG_PATTERN } from '../lib/slug.js'
-import { wholeNumber } from '../lib/whole-number.js'
+import { STORY_STATUSES } from '../store/schema.js'
 
 export const MAX_TITLE_LENGTH = 300
 export const MAX_SUMMARY_LENGTH = 2000
 const MAX_SECTION_LENGTH = 100
 
-export const StoryStatusSchema = v.picklist(['draft', 'live', 'ended'])
+export const StoryStatusSchema = v.picklist(STORY_STATUSES)
 
 const Title = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_TITLE_LENGTH))
 const Summary = v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(MAX_SUMMARY_LENGTH)))
@@ -42,11 +43,6 @@ export const UpdateStoryInput = v.strictObject({
   pinnedUpdateId: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1)))),
 })
 export type UpdateStoryInput = v.InferOutput<typeof UpdateStoryInput>
-
-const Limit = v.optional(wholeNumber(1, 100), '20')
-
-export const PageQuery = v.object({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(200))) })
-export type PageQuery = v.InferOutput<typeof PageQuery>
 
 export const ListStoriesQuery = v.object({ ...PageQuery.entries, status: v.optional(StoryStatusSchema) })
 export type ListStoriesQuery = v.InferOutput<typeof ListStoriesQuery>

@@ -2,34 +2,15 @@ import { randomBytes } from 'node:crypto'
 import { canSeeStory, type Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { recordChange } from '../events/events.js'
-import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
+import { getStoryRowOrThrow } from '../events/event-log.js'
+import { recordChange } from '../events/record-change.js'
+import { type Page, toPage } from '../lib/cursor.js'
 import { slugify } from '../lib/slug.js'
-import { isUniqueViolation, type Queryable } from '../store/db.js'
+import { isUniqueViolation } from '../store/db.js'
 import { newestFirst } from '../store/keyset.js'
-import type { StoryRow, StoryRowPatch } from '../store/schema.js'
+import type { StoryRowPatch } from '../store/schema.js'
 import { presentStory } from './present.js'
 import type { CreateStoryInput, ListStoriesQuery, Story, UpdateStoryInput } from './schema.js'
-
-/**
- * The story `ref` (id or slug) names, as `principal` may see it.
- * @throws AppError('not_found') when there is none, or it is a draft the caller may not see
- */
-export async function getStoryRowOrThrow(
-  db: Queryable,
-  principal: Principal | null,
-  ref: string,
-): Promise<StoryRow> {
-  const row = await db
-    .selectFrom('stories')
-    .selectAll()
-    .where((eb) => eb.or([eb('id', '=', ref), eb('slug', '=', ref)]))
-    .executeTakeFirst()
-  // A draft is 404, not 403, to those who may not see it: its existence is newsroom-internal.
-  if (!row || !canSeeStory(principal, row.status))
-    throw new AppError('not_found', `story ${ref} does not exist`)
-  return row
-}
 
 export async function getStory(deps: Deps, principal: Principal | null, ref: string): Promise<Story> {
   return presentStory(await getStoryRowOrThrow(deps.db, principal, ref))
@@ -83,7 +64,7 @@ export async function listStories(
   principal: Principal | null,
   query: ListStoriesQuery,
 ): Promise<Page<Story>> {
-  const after = cursorOrThrow(query.cursor)
+  const after = query.cursor
   if (query.status === 'draft' && !canSeeStory(principal, 'draft')) return { items: [], nextCursor: null }
   let q = deps.db.selectFrom('stories').selectAll()
   if (query.status) q = q.where('status', '=', query.status)

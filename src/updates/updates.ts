@@ -1,14 +1,14 @@
 import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { type ChangeContext, type EventDraft, recordChange } from '../events/events.js'
-import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
+import { getStoryRowOrThrow } from '../events/event-log.js'
+import { type ChangeContext, type EventDraft, recordChange } from '../events/record-change.js'
+import { type Page, toPage } from '../lib/cursor.js'
+import type { PageQuery } from '../lib/page-query.js'
 import type { Tx } from '../store/db.js'
 import { newestFirst } from '../store/keyset.js'
 import type { StoryRowPatch, UpdateRow } from '../store/schema.js'
 import { presentStory } from '../stories/present.js'
-import type { PageQuery } from '../stories/schema.js'
-import { getStoryRowOrThrow } from '../stories/stories.js'
 import {
   findIdempotentUpdateId,
   type IdempotentRequest,
@@ -125,7 +125,7 @@ export async function listUpdates(
   query: PageQuery,
 ): Promise<Page<Update>> {
   const { id: storyId } = await getStoryRowOrThrow(deps.db, principal, story)
-  const after = cursorOrThrow(query.cursor)
+  const after = query.cursor
   const q = deps.db
     .selectFrom('updates')
     .selectAll()

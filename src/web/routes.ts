@@ -1,8 +1,10 @@
 import { type Context, Hono } from 'hono'
+import * as v from 'valibot'
 import { AppError } from '../errors.js'
 import { publicBaseUrl } from '../http/base-url.js'
 import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
+import { CursorParam } from '../lib/page-query.js'
 import { type Asset, etagMatches, loadAssets } from './assets.js'
 import { renderDeskPage } from './desk-page.js'
 import { renderNotFoundPage, renderStoryPage, renderStoryRoot } from './story-page.js'
@@ -55,15 +57,15 @@ export function webRoutes(docs: OpenApiRegistry): Hono<AppEnv> {
 
   app.get('/s/:slug', async (c) => {
     pageHeaders(c)
-    const cursor = c.req.query('cursor')
+    const cursorText = c.req.query('cursor')
+    const cursor = cursorText === undefined ? undefined : v.safeParse(CursorParam, cursorText)
+    // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
+    if (cursor && !cursor.success) return c.redirect(`/s/${encodeURIComponent(c.req.param('slug'))}`, 302)
     try {
-      const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor)
+      const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor?.output)
       return c.html(renderStoryPage(view, publicBaseUrl(c)))
     } catch (err) {
       if (isNotFound(err)) return c.html(renderNotFoundPage('There is no live story at this address.'), 404)
-      // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
-      if (err instanceof AppError && err.code === 'invalid_request' && cursor !== undefined)
-        return c.redirect(`/s/${encodeURIComponent(c.req.param('slug'))}`, 302)
       throw err
     }
   })

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
+import type { CursorPosition } from '../lib/cursor.js'
 import type { Story } from '../stories/schema.js'
 import { getStory } from '../stories/stories.js'
 import type { Update } from '../updates/schema.js'
@@ -25,7 +26,7 @@ export interface StoryView {
  * updates, so its `seq` is never ahead of what the page shows: resuming from it can only replay
  * changes already rendered, which the client applies idempotently.
  */
-export async function loadStoryView(deps: Deps, ref: string, cursor?: string): Promise<StoryView> {
+export async function loadStoryView(deps: Deps, ref: string, cursor?: CursorPosition): Promise<StoryView> {
   const story = await getStory(deps, null, ref)
   const page = await listUpdates(deps, null, story.id, { limit: PAGE_UPDATES, cursor })
   let pinned = page.items.find((u) => u.id === story.pinnedUpdateId) ?? null

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
+import { type Page, toPage } from '../lib/cursor.js'
 import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
 import { newestFirst } from '../store/keyset.js'
 import type { WebhookAttemptRow, WebhookDeliveryRow } from '../store/schema.js'
@@ -77,7 +77,7 @@ export async function listDeliveries(
   webhookId: string,
   query: ListDeliveriesQuery,
 ): Promise<Page<Delivery>> {
-  const after = cursorOrThrow(query.cursor)
+  const after = query.cursor
   await getWebhookRowOrThrow(deps.db, principal, webhookId)
   let q = deps.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId)
   if (query.status) q = q.where('status', '=', query.status)

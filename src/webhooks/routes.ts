@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
+import { callerOf, requireAction } from '../auth/middleware.js'
 import type { AppEnv } from '../http/env.js'
-import { callerOf, requireAction } from '../http/middleware/auth.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { INVALID, UNAUTHORIZED } from '../http/responses.js'
 import { validate } from '../http/validate.js'
-import { PageQuery } from '../stories/schema.js'
+import { PageQuery } from '../lib/page-query.js'
 import { listDeliveries, retryDelivery } from './deliveries.js'
 import {
   CreatedWebhook,

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { EventTypeSchema } from '../events/schema.js'
-import { PageQuery } from '../stories/schema.js'
+import { PageQuery } from '../lib/page-query.js'
 
 /** Most stories one endpoint may name (beyond that, follow `*`). */
 export const MAX_WEBHOOK_STORIES = 100

@@ -1,12 +1,12 @@
 import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { cursorOrThrow, type Page, toPage } from '../lib/cursor.js'
+import { type Page, toPage } from '../lib/cursor.js'
+import type { PageQuery } from '../lib/page-query.js'
 import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
 import type { Queryable } from '../store/db.js'
 import { newestFirst } from '../store/keyset.js'
 import type { WebhookRow } from '../store/schema.js'
-import type { PageQuery } from '../stories/schema.js'
 import type { CreatedWebhook, CreateWebhookInput, UpdateWebhookInput, Webhook } from './schema.js'
 import { generateSecret } from './signature.js'
 import { checkTarget } from './target.js'
@@ -128,7 +128,7 @@ export async function listWebhooks(
   principal: Principal,
   query: PageQuery,
 ): Promise<Page<Webhook>> {
-  const after = cursorOrThrow(query.cursor)
+  const after = query.cursor
   let q = deps.db.selectFrom('webhooks').selectAll()
   if (ownerRole(principal) !== 'admin') q = q.where('owner_key_id', '=', principal.keyId)
   const rows = await newestFirst(q, 'created_at', after, query.limit).execute()

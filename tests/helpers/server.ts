@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import { pino } from 'pino'
 import { inject } from 'vitest'
-import { type App, type AppOverrides, createApp } from '../../src/app.js'
 import {
   type Config,
   DEFAULT_LIMITS,
@@ -10,7 +9,8 @@ import {
   type Limits,
   type WebhookSettings,
 } from '../../src/config.js'
-import { listen } from '../../src/server.js'
+import { listen } from '../../src/listen.js'
+import { createService, type Service, type ServiceOverrides } from '../../src/service.js'
 import { Api } from './api.js'
 
 export const ADMIN_KEY = `ll_test_admin_${'x'.repeat(40)}`
@@ -24,14 +24,14 @@ export interface TestServerOptions {
   limits?: Partial<Limits>
   /** Test receivers listen on loopback, so tests allow it unless told otherwise. */
   webhooks?: Partial<WebhookSettings>
-  overrides?: AppOverrides
+  overrides?: ServiceOverrides
   migrate?: boolean
   /** LIVELINE_PUBLIC_URL */
   publicUrl?: string
 }
 
 export interface TestServer {
-  app: App
+  app: Service
   port: number
   url: string
   wsUrl: string
@@ -64,23 +64,21 @@ export function testConfig(options: TestServerOptions = {}): Config {
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
   const config = testConfig(options)
   const log = process.env.TEST_LOG ? pino({ level: process.env.TEST_LOG }) : pino({ level: 'silent' })
-  const app = await createApp(config, { log, ...options.overrides })
-  const running = await listen(app, 0, '127.0.0.1')
-  const url = `http://127.0.0.1:${running.port}`
+  const app = await createService(config, { log, ...options.overrides })
+  const port = await listen(app, 0, '127.0.0.1')
+  const url = `http://127.0.0.1:${port}`
   let stopped = false
   return {
     app,
-    port: running.port,
+    port,
     url,
-    wsUrl: `ws://127.0.0.1:${running.port}/v1/live`,
+    wsUrl: `ws://127.0.0.1:${port}/v1/live`,
     admin: new Api(url, ADMIN_KEY),
     api: (key?: string) => new Api(url, key),
     async stop() {
       if (stopped) return
       stopped = true
-      await app.live.close()
-      await running.stop(1000)
-      await app.close()
+      await app.close({ httpGraceMs: 1000 })
     },
   }
 }

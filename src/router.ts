@@ -2,36 +2,38 @@ import { Scalar } from '@scalar/hono-api-reference'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
-import { keyRoutes } from '../auth/routes.js'
-import type { Deps } from '../deps.js'
-import { eventRoutes } from '../events/routes.js'
-import { feedRoutes } from '../feeds/routes.js'
-import { streamRoutes } from '../live/routes.js'
-import type { LiveServer } from '../live/server.js'
-import { storyRoutes } from '../stories/routes.js'
-import { updateRoutes } from '../updates/routes.js'
-import { webRoutes } from '../web/routes.js'
-import { webhookRoutes } from '../webhooks/routes.js'
-import type { AppEnv } from './env.js'
-import { errorBody, handleError, handleNotFound } from './errors.js'
-import { healthRoutes, type Readiness } from './health.js'
-import { authenticate } from './middleware/auth.js'
-import { requestLog } from './middleware/request-log.js'
-import { OpenApiRegistry } from './openapi.js'
+import { authenticate } from './auth/middleware.js'
+import { keyRoutes } from './auth/routes.js'
+import type { Deps } from './deps.js'
+import { eventRoutes } from './events/routes.js'
+import { feedRoutes } from './feeds/routes.js'
+import type { AppEnv } from './http/env.js'
+import { errorBody, handleError, handleNotFound } from './http/errors.js'
+import { healthRoutes, type Readiness } from './http/health.js'
+import { requestLog } from './http/middleware/request-log.js'
+import { OpenApiRegistry } from './http/openapi.js'
+import { streamRoutes } from './live/routes.js'
+import type { EventStreams } from './live/stream.js'
+import { storyRoutes } from './stories/routes.js'
+import { updateRoutes } from './updates/routes.js'
+import { webRoutes } from './web/routes.js'
+import { webhookRoutes } from './webhooks/routes.js'
 
-export interface HttpAppOptions {
+export interface RouterOptions {
   ready: () => Promise<Readiness>
   version: string
-  live: LiveServer
+  /** Server-sent-event readers, fed by the same hub as the websocket. */
+  streams: EventStreams
   /** The configured public origin (LIVELINE_PUBLIC_URL), if any. */
   publicUrl?: string
 }
 
 /**
- * The HTTP side of Liveline as a web-standard `fetch` app. Middleware order matters: the request
- * log wraps everything (so it sees the final status), then the body limit, then authentication.
+ * The HTTP side of Liveline as a web-standard `fetch` app: mounts every feature's routes. Middleware
+ * order matters: the request log wraps everything (so it sees the final status), then the body
+ * limit, then authentication.
  */
-export function createHttpApp(deps: Deps, options: HttpAppOptions) {
+export function createRouter(deps: Deps, options: RouterOptions) {
   const app = new Hono<AppEnv>()
   const docs = new OpenApiRegistry()
 
@@ -74,7 +76,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
   app.route('/v1', storyRoutes(docs))
   app.route('/v1', updateRoutes(docs))
   app.route('/v1', eventRoutes(docs))
-  app.route('/v1', streamRoutes(docs, options.live))
+  app.route('/v1', streamRoutes(docs, options.streams))
   app.route('/v1', feedRoutes(docs, deps))
   app.route('/v1', webhookRoutes(docs))
   app.route('/', healthRoutes(docs, options.ready))

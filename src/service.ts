@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { type Logger, pino } from 'pino'
 import { hashKey } from './auth/keys.js'
@@ -8,34 +8,43 @@ import { MemoryBus } from './bus/memory-bus.js'
 import { RedisBus } from './bus/redis-bus.js'
 import type { Config } from './config.js'
 import type { Deps } from './deps.js'
-import { createHttpApp } from './http/app.js'
 import type { Readiness } from './http/health.js'
 import { newId } from './lib/ids.js'
 import { Signal } from './lib/signal.js'
 import { type Clock, systemClock } from './lib/time.js'
-import { LiveServer } from './live/server.js'
+import { Hub } from './live/hub.js'
+import { EventStreams } from './live/stream.js'
+import { WsEndpoint } from './live/ws-endpoint.js'
 import { createMetrics } from './metrics.js'
+import { createRouter } from './router.js'
 import { createStore, type Store } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
+import { queueWebhookDeliveries } from './webhooks/outbox.js'
 import { WebhookWorker } from './webhooks/worker.js'
 
-export interface App {
+export interface Service {
   /** Web-standard handler for every HTTP route. */
   fetch: (request: Request) => Response | Promise<Response>
   /** Node's 'upgrade' handler for the `/v1/live` websocket. */
   handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
   ready: () => Promise<Readiness>
-  /** Closes websockets (1012), then the webhook worker, then the bus, then the database. */
-  close: () => Promise<void>
+  /**
+   * The one shutdown, in order: stop accepting (HTTP and upgrades), close websockets with 1012
+   * and end event streams, let in-flight requests finish (at most `httpGraceMs`), then stop the
+   * webhook worker, the bus and the database. Safe to call more than once.
+   */
+  close: (options?: { httpGraceMs?: number }) => Promise<void>
+  /** The HTTP server `listen()` bound this service to, so close() can drain it. */
+  attach(server: Server): void
   deps: Deps
   store: Store
   bus: Bus
-  live: LiveServer
+  live: WsEndpoint
   /** Migrations applied at startup. */
   migrated: string[]
 }
 
-export interface AppOverrides {
+export interface ServiceOverrides {
   log?: Logger
   clock?: Clock
   /** Use an open store instead of opening one from the config (tests share one PGlite per file). */
@@ -43,6 +52,8 @@ export interface AppOverrides {
 }
 
 const READY_TIMEOUT_MS = 2000
+/** In-flight HTTP requests get this long to finish on shutdown before their sockets are cut. */
+const HTTP_GRACE_MS = 5000
 
 function packageVersion(): string {
   try {
@@ -56,10 +67,10 @@ function packageVersion(): string {
 
 /**
  * The composition root: the one place that picks implementations (pg or PGlite, Redis or memory
- * bus) and wires them into the HTTP app and the live server.
- * @example const app = await createApp(loadConfig(process.env, process.cwd()))
+ * bus), wires them into the router and the live endpoints, and owns shutdown.
+ * @example const service = await createService(loadConfig(process.env, process.cwd()))
  */
-export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const log = overrides.log ?? pino({ level: config.logLevel, base: { service: 'liveline' } })
   const store =
     overrides.store ?? (await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }))
@@ -73,6 +84,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const bus: Bus = config.redisUrl
     ? new RedisBus({ url: config.redisUrl, channelPrefix: config.busPrefix })
     : new MemoryBus()
+  const webhookWake = new Signal()
   const deps: Deps = {
     db: store.db,
     bus,
@@ -82,9 +94,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     limits: config.limits,
     metrics: createMetrics(),
     adminKeyHash: hashKey(config.adminKey),
-    webhooks: { settings: config.webhooks, wake: new Signal() },
+    changeHooks: [queueWebhookDeliveries(webhookWake)],
+    webhooks: { settings: config.webhooks, wake: webhookWake },
   }
-  const live = new LiveServer(deps)
+  const hub = new Hub(deps)
+  const streams = new EventStreams(deps, hub)
+  const live = new WsEndpoint(deps, hub)
   await live.start()
   const webhookWorker = config.webhooks.workerEnabled ? new WebhookWorker(deps) : null
   webhookWorker?.start()
@@ -99,17 +114,36 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ])
     return { database, bus: bus.isReady() }
   }
-  const { app } = createHttpApp(deps, { ready, version: packageVersion(), live, publicUrl: config.publicUrl })
+  const { app } = createRouter(deps, {
+    ready,
+    version: packageVersion(),
+    streams,
+    publicUrl: config.publicUrl,
+  })
+
+  let server: Server | null = null
+  let closing: Promise<void> | null = null
+  const close = async (httpGraceMs: number) => {
+    const httpDrained = server ? stopHttp(server, httpGraceMs) : Promise.resolve()
+    await live.close()
+    streams.close()
+    hub.close()
+    await httpDrained
+    await webhookWorker?.close()
+    await bus.close()
+    if (!overrides.store) await store.close()
+  }
 
   return {
     fetch: app.fetch,
     handleUpgrade: (req, socket, head) => live.handleUpgrade(req, socket, head),
     ready,
-    async close() {
-      await live.close()
-      await webhookWorker?.close()
-      await bus.close()
-      if (!overrides.store) await store.close()
+    attach(s) {
+      server = s
+    },
+    close(options = {}) {
+      closing ??= close(options.httpGraceMs ?? HTTP_GRACE_MS)
+      return closing
     },
     deps,
     store,
@@ -117,4 +151,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     live,
     migrated,
   }
+}
+
+/** Stops accepting and waits for in-flight requests, cutting them off after `graceMs`. */
+function stopHttp(server: Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections()
+      resolve()
+    }, graceMs)
+    timer.unref()
+    server.close(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+    server.closeIdleConnections()
+  })
 }

@@ -1,20 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { verifyKey } from '../../auth/keys.js'
-import { type Action, can, type Principal } from '../../auth/roles.js'
-import { AppError } from '../../errors.js'
-import type { AppEnv } from '../env.js'
+import { AppError } from '../errors.js'
+import type { AppEnv } from '../http/env.js'
+import { keyFromAuthorization, verifyKey } from './keys.js'
+import { type Action, can, type Principal } from './roles.js'
 
 /** Reads `Authorization: Bearer <key>`; no header means a public reader, a bad key is 401 at once. */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header('Authorization')
-    if (!header) {
-      c.set('principal', null)
-      return next()
-    }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-    if (!match?.[1]) throw new AppError('unauthorized', 'Authorization must be "Bearer <key>"')
-    c.set('principal', await verifyKey(c.var.deps, match[1]))
+    const key = keyFromAuthorization(c.req.header('Authorization'))
+    c.set('principal', key === undefined ? null : await verifyKey(c.var.deps, key))
     return next()
   }
 }

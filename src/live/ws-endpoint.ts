@@ -1,15 +1,14 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
-import { type ControlMessage, verifyKey } from '../auth/keys.js'
+import { type ControlMessage, keyFromAuthorization, verifyKey } from '../auth/keys.js'
 import type { Principal } from '../auth/roles.js'
 import { CONTROL_TOPIC } from '../bus/bus.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { Connection, MAX_STRIKES } from './connection.js'
-import { Hub } from './hub.js'
+import type { Hub } from './hub.js'
 import { CLOSE_POLICY, CLOSE_RESTART, errorFrame, type LiveErrorCode, parseClientFrame } from './protocol.js'
-import { EventStreams } from './stream.js'
 
 export const LIVE_PATH = '/v1/live'
 
@@ -27,10 +26,8 @@ const CLOSE_GRACE_MS = 2000
  * The `/v1/live` websocket endpoint: authenticates upgrades itself (ws in noServer mode), keeps
  * connections alive with pings, turns frames into hub calls and closes everything with 1012 on shutdown.
  */
-export class LiveServer {
-  readonly hub: Hub
-  /** Server-sent-event readers (`GET /v1/stories/:story/stream`), fed by the same hub. */
-  readonly streams: EventStreams
+export class WsEndpoint {
+  readonly #hub: Hub
   readonly #deps: Deps
   readonly #wss: WebSocketServer
   readonly #connections = new Set<Connection>()
@@ -40,10 +37,9 @@ export class LiveServer {
   #heartbeatTick = 0
   #nextSlot = 0
 
-  constructor(deps: Deps) {
+  constructor(deps: Deps, hub: Hub) {
     this.#deps = deps
-    this.hub = new Hub(deps)
-    this.streams = new EventStreams(deps, this.hub)
+    this.#hub = hub
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: deps.limits.maxFrameBytes,
@@ -93,10 +89,7 @@ export class LiveServer {
   }
 
   async #authenticate(req: IncomingMessage, url: URL): Promise<Principal | null> {
-    const header = req.headers.authorization
-    const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined
-    if (header && !bearer) throw new AppError('unauthorized', 'Authorization must be "Bearer <key>"')
-    const key = bearer ?? url.searchParams.get('key')
+    const key = keyFromAuthorization(req.headers.authorization) ?? url.searchParams.get('key')
     return key ? verifyKey(this.#deps, key) : null
   }
 
@@ -120,7 +113,7 @@ export class LiveServer {
       conn.closed = true
       this.#connections.delete(conn)
       this.#deps.metrics.connections.dec()
-      this.hub.dropReader(conn)
+      this.#hub.dropReader(conn)
       this.#deps.log.info(
         {
           key: principal?.keyId,
@@ -146,8 +139,8 @@ export class LiveServer {
     conn.inbox = conn.inbox
       .then(() =>
         frame.type === 'subscribe'
-          ? this.hub.subscribe(conn, frame.story, frame.since).then(() => {})
-          : this.hub.unsubscribe(conn, frame.story),
+          ? this.#hub.subscribe(conn, frame.story, frame.since).then(() => {})
+          : this.#hub.unsubscribe(conn, frame.story),
       )
       .catch((err: unknown) => this.#deps.log.error({ err }, `${frame.type} failed`))
   }
@@ -198,8 +191,6 @@ export class LiveServer {
     this.#accepting = false
     clearInterval(this.#pingTimer)
     this.#unsubscribeControl?.()
-    this.streams.close()
-    this.hub.close()
     const open = [...this.#connections]
     for (const conn of open) conn.close(CLOSE_RESTART, 'server restarting')
     const deadline = Date.now() + CLOSE_GRACE_MS
