@@ -13,6 +13,7 @@ import { newId } from './lib/ids.js'
 import { Signal } from './lib/signal.js'
 import { type Clock, systemClock } from './lib/time.js'
 import { Hub } from './live/hub.js'
+import { logSourceOf } from './live/log-source.js'
 import { EventStreams } from './live/stream.js'
 import { WsEndpoint } from './live/ws-endpoint.js'
 import { createMetrics } from './metrics.js'
@@ -97,7 +98,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     changeHooks: [queueWebhookDeliveries(webhookWake)],
     webhooks: { settings: config.webhooks, wake: webhookWake },
   }
-  const hub = new Hub(deps)
+  const hub = new Hub({ ...deps, source: logSourceOf(deps) })
   const streams = new EventStreams(deps, hub)
   const live = new WsEndpoint(deps, hub)
   await live.start()

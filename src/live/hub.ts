@@ -1,6 +1,5 @@
-import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { getStoryRowOrThrow, readHeads } from '../events/event-log.js'
+import type { LiveEnv } from './log-source.js'
 import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
 import type { Reader, Subscription } from './reader.js'
 import { StoryChannel } from './story-channel.js'
@@ -9,19 +8,22 @@ import { StoryChannel } from './story-channel.js'
  * The instance's local fan-out: storyId -> StoryChannel. A channel exists (and is subscribed on
  * the bus) only while this instance has readers for the story. A timer checks the heads of
  * followed stories against the log, which catches bus messages that were lost entirely.
+ *
+ * The hub is the one owner of subscriptions: only it adds a reader's subscription to a channel
+ * and to the reader's map, and removes it from both; a channel asks it to evict a reader.
  */
 export class Hub {
-  readonly #deps: Deps
+  readonly #deps: LiveEnv
   readonly #channels = new Map<string, StoryChannel>()
   readonly #bySlug = new Map<string, StoryChannel>()
   #headCheckTimer: NodeJS.Timeout | null = null
   #checkingHeads = false
 
-  constructor(deps: Deps) {
+  constructor(deps: LiveEnv) {
     this.#deps = deps
     this.#headCheckTimer = setInterval(() => void this.checkHeads(), deps.limits.headCheckIntervalMs)
     this.#headCheckTimer.unref()
-    deps.bus.onReconnect(() => {
+    deps.source.onReconnect(() => {
       deps.metrics.busReconnects.inc()
       deps.log.info('bus reconnected; checking story heads for lost messages')
       void this.checkHeads()
@@ -44,7 +46,7 @@ export class Hub {
     const channel = existing ?? (await this.#openChannel(conn, ref))
     if (!channel || conn.closed) return false
     const previous = conn.subscriptions.get(channel.storyId)
-    if (previous) channel.remove(previous) // a second subscribe restarts the stream from its `since`
+    if (previous) this.#leave(channel, previous) // a second subscribe restarts the stream from its `since`
     const sub: Subscription = {
       reader: conn,
       storyId: channel.storyId,
@@ -70,7 +72,7 @@ export class Hub {
       conn.sendError('bad_request', `not subscribed to ${ref}`, ref)
       return
     }
-    channel.remove(sub)
+    this.#leave(channel, sub)
     conn.sendUnsubscribed(channel.storyId)
     this.#closeIfIdle(channel)
   }
@@ -79,10 +81,20 @@ export class Hub {
   dropReader(conn: Reader): void {
     for (const sub of [...conn.subscriptions.values()]) {
       const channel = this.#channels.get(sub.storyId)
-      if (!channel) continue
-      channel.remove(sub)
+      if (!channel) {
+        sub.cancelled = true
+        continue
+      }
+      this.#leave(channel, sub)
       this.#closeIfIdle(channel)
     }
+  }
+
+  /** Takes a subscription out of its channel and its reader's map: the only place that does. */
+  #leave(channel: StoryChannel, sub: Subscription): void {
+    channel.remove(sub)
+    if (sub.reader.subscriptions.get(channel.storyId) === sub)
+      sub.reader.subscriptions.delete(channel.storyId)
   }
 
   #channelFor(ref: string): StoryChannel | undefined {
@@ -90,9 +102,9 @@ export class Hub {
   }
 
   async #openChannel(conn: Reader, ref: string): Promise<StoryChannel | null> {
-    let story: Awaited<ReturnType<typeof getStoryRowOrThrow>>
+    let story: Awaited<ReturnType<LiveEnv['source']['findStory']>>
     try {
-      story = await getStoryRowOrThrow(this.#deps.db, conn.principal, ref)
+      story = await this.#deps.source.findStory(conn.principal, ref)
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') {
         conn.sendError('not_found', err.message, ref)
@@ -105,7 +117,12 @@ export class Hub {
     // Another subscribe may have opened it while we looked the story up.
     const raced = this.#channels.get(story.id)
     if (raced) return raced
-    const channel = new StoryChannel(this.#deps, story)
+    const channel: StoryChannel = new StoryChannel(this.#deps, story, (sub) => {
+      // Evicted (the story went back to draft, or the reader broke): when it was the last
+      // reader, the channel goes too, with its bus subscription, ring and head checks.
+      this.#leave(channel, sub)
+      this.#closeIfIdle(channel)
+    })
     this.#channels.set(channel.storyId, channel)
     this.#bySlug.set(channel.slug, channel)
     this.#deps.metrics.storiesFollowed.set(this.#channels.size)
@@ -126,7 +143,7 @@ export class Hub {
     if (this.#checkingHeads || this.#channels.size === 0) return
     this.#checkingHeads = true
     try {
-      const heads = await readHeads(this.#deps.db, [...this.#channels.keys()])
+      const heads = await this.#deps.source.readHeads([...this.#channels.keys()])
       for (const [storyId, head] of heads) this.#channels.get(storyId)?.checkHead(head)
     } catch (err) {
       this.#deps.log.warn({ err }, 'head check failed')

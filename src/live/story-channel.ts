@@ -1,8 +1,6 @@
 import { canSeeStory } from '../auth/roles.js'
-import type { Deps } from '../deps.js'
-import { decodeBusMessage, storyTopic } from '../events/bus-message.js'
-import { readEvents, readStoryPosition } from '../events/event-log.js'
 import type { StoryStatus } from '../store/schema.js'
+import type { LiveEnv } from './log-source.js'
 import { EventFrames } from './protocol.js'
 import type { Subscription } from './reader.js'
 
@@ -20,6 +18,9 @@ type Task = () => void | Promise<void>
  * Everything that touches the position runs through one serial queue: bus messages, gap
  * backfills, head checks and joins. So a reader replaying history never races a live event:
  * live events wait in the queue while it replays, then arrive with seq > what it was sent.
+ *
+ * The channel never adds or removes a reader's subscriptions itself: the hub does. When a reader
+ * must go (the story went back to draft, a hole in the log reset it), the channel tells the hub.
  */
 export class StoryChannel {
   readonly storyId: string
@@ -36,15 +37,23 @@ export class StoryChannel {
   closed = false
   /** Set when the channel could not open (database or bus down): the hub discards it. */
   failed = false
-  readonly #deps: Deps
+  readonly #deps: LiveEnv
+  readonly #evict: (sub: Subscription) => void
   readonly #recent: EventFrames[] = []
   #recentBytes = 0
   #queue: Promise<void>
   #unsubscribeBus: (() => void) | null = null
-  #headCheckQueued = false
+  /** The newest head a check found ahead of us, while its backfill waits in the queue. */
+  #pendingHead = 0
 
-  constructor(deps: Deps, story: { id: string; slug: string; status: StoryStatus }) {
+  /** @param evict asks the hub to drop a reader that may no longer follow the story */
+  constructor(
+    deps: LiveEnv,
+    story: { id: string; slug: string; status: StoryStatus },
+    evict: (sub: Subscription) => void,
+  ) {
     this.#deps = deps
+    this.#evict = evict
     this.storyId = story.id
     this.slug = story.slug
     this.status = story.status
@@ -56,10 +65,10 @@ export class StoryChannel {
 
   /** Subscribe to the bus first, then read the head: no event can fall between the two. */
   async #open(): Promise<void> {
-    this.#unsubscribeBus = await this.#deps.bus.subscribe(storyTopic(this.storyId), (message) =>
-      this.#onBusMessage(message),
+    this.#unsubscribeBus = await this.#deps.source.follow(this.storyId, (seq, body) =>
+      this.#onBusEvent(seq, body),
     )
-    const position = await readStoryPosition(this.#deps.db, this.storyId)
+    const position = await this.#deps.source.readPosition(this.storyId)
     this.lastSeq = position.seq
     this.status = position.status
     this.lastUpdateAt = position.lastUpdateAt
@@ -73,11 +82,8 @@ export class StoryChannel {
     return run
   }
 
-  #onBusMessage(message: string): void {
-    const decoded = decodeBusMessage(message)
-    if (!decoded) return
+  #onBusEvent(seq: number, body: string): void {
     this.#enqueue(async () => {
-      const { seq, body } = decoded
       if (seq <= this.lastSeq) return // already delivered (backfill got there first)
       // Redis pub/sub is at-most-once: a jump means messages were lost. Fill from the log, in order.
       if (seq > this.lastSeq + 1) await this.#backfill(seq - 1)
@@ -87,11 +93,13 @@ export class StoryChannel {
 
   /** The periodic head check: the log is ahead of us, so the last bus message(s) were lost. */
   checkHead(head: number): void {
-    if (head <= this.lastSeq || this.#headCheckQueued) return
-    this.#headCheckQueued = true
+    if (head <= this.lastSeq || head <= this.#pendingHead) return
+    // A check already queued takes the newer head with it, rather than waiting for the next interval.
+    const queued = this.#pendingHead > this.lastSeq
+    this.#pendingHead = head
+    if (queued) return
     this.#enqueue(async () => {
-      this.#headCheckQueued = false
-      if (head > this.lastSeq) await this.#backfill(head)
+      if (this.#pendingHead > this.lastSeq) await this.#backfill(this.#pendingHead)
     })
   }
 
@@ -99,7 +107,9 @@ export class StoryChannel {
   async #backfill(upTo = Number.POSITIVE_INFINITY): Promise<void> {
     const from = this.lastSeq
     while (this.lastSeq < upTo) {
-      const rows = await readEvents(this.#deps.db, this.storyId, this.lastSeq, BACKFILL_PAGE)
+      const rows = await this.#deps.source.readEvents(this.storyId, this.lastSeq, BACKFILL_PAGE)
+      const first = rows[0]
+      if (first && first.seq !== this.lastSeq + 1) this.#skipHole(first.seq - 1)
       for (const row of rows) if (row.seq === this.lastSeq + 1) await this.#deliver(row.seq, row.body)
       if (rows.length < BACKFILL_PAGE) break
     }
@@ -109,6 +119,24 @@ export class StoryChannel {
         { storyId: this.storyId, from, to: this.lastSeq },
         'filled a gap from the events table',
       )
+    }
+  }
+
+  /**
+   * The log has no events between lastSeq and `to` (a restore, a hand-edited table): nobody can
+   * be given them. Readers get `reset` (a websocket reader reloads and resubscribes; a stream
+   * carries on) and delivery moves on, instead of asking the log for the missing events forever.
+   */
+  #skipHole(to: number): void {
+    this.#deps.log.error(
+      { storyId: this.storyId, from: this.lastSeq, to },
+      'hole in the event log; resetting readers',
+    )
+    this.lastSeq = to
+    for (const sub of [...this.subscribers]) {
+      sub.reader.sendReset(this.storyId, to)
+      if (sub.reader.followsAfterReset) sub.lastSent = to
+      else this.#evict(sub)
     }
   }
 
@@ -153,7 +181,13 @@ export class StoryChannel {
       const sub = readers[i] as Subscription
       if (sub.cancelled || sub.lastSent >= seq) continue
       sub.lastSent = seq
-      if (sub.reader.sendEvent(frames)) count++
+      try {
+        if (sub.reader.sendEvent(frames)) count++
+      } catch (err) {
+        // One reader's broken socket must not cost the readers after it this event.
+        this.#deps.log.warn({ err, storyId: this.storyId, seq }, 'sending to a reader failed; dropping it')
+        this.#evict(sub)
+      }
     }
     return count
   }
@@ -175,7 +209,7 @@ export class StoryChannel {
     for (const sub of this.subscribers) {
       if (canSeeStory(sub.reader.principal, 'draft')) continue
       sub.reader.sendError('forbidden', 'this story is no longer public', this.storyId)
-      this.remove(sub)
+      this.#evict(sub)
     }
   }
 
@@ -234,18 +268,17 @@ export class StoryChannel {
     if (oldest && oldest.seq <= since + 1) {
       return this.#recent.filter((e) => e.seq > since && e.seq <= head)
     }
-    const rows = await readEvents(this.#deps.db, this.storyId, since, head - since)
+    const rows = await this.#deps.source.readEvents(this.storyId, since, head - since)
     return rows.map((row) => new EventFrames(row.seq, row.type, row.body))
   }
 
-  /** Removes a subscriber at once (unsubscribe, eviction, closed connection). */
+  /** Removes a subscriber at once (the hub's call: unsubscribe, eviction, closed connection). */
   remove(sub: Subscription): void {
     sub.cancelled = true
     if (this.subscribers.delete(sub)) {
       this.#fanoutList = null
       this.#deps.metrics.subscriptions.dec()
     }
-    if (sub.reader.subscriptions.get(this.storyId) === sub) sub.reader.subscriptions.delete(this.storyId)
   }
 
   get idle(): boolean {

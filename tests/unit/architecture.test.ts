@@ -31,7 +31,7 @@ function unitGraph(): Map<string, Set<string>> {
     for (const match of text.matchAll(importRe)) {
       const [, typeOnly, names, spec] = match
       if (typeOnly) continue
-      if (names && names.split(',').every((n) => n.trim() === '' || n.trim().startsWith('type '))) continue
+      if (names?.split(',').every((n) => n.trim() === '' || n.trim().startsWith('type '))) continue
       const target = relative(SRC, resolve(dirname(join(SRC, file)), spec as string))
       if (target.startsWith('..')) continue
       const to = unitOf(target.replace(/\.js$/, '.ts'))
