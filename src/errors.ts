@@ -21,6 +21,11 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS
 
+/** The contract's error body, `{"error":{code,message,details?}}`: built here and nowhere else. */
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } }
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode
   readonly details: unknown

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { FeedCache } from '../src/feeds/cache.js'
-import { etagMatches, isNotModified, lastModifiedFor } from '../src/feeds/conditional.js'
-import { entryTitle, uuidUrn } from '../src/feeds/model.js'
+import { isNotModified, lastModifiedFor } from '../src/feeds/conditional.js'
+import { uuidUrn } from '../src/feeds/model.js'
 import { escapeXml } from '../src/feeds/xml.js'
+import { etagMatches } from '../src/lib/etag.js'
+import { updateTitle as entryTitle } from '../src/updates/title.js'
 import { parseXml } from './helpers/feeds.js'
 
 const at = (iso: string) => new Date(iso)

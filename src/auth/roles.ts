@@ -7,10 +7,11 @@ export interface Principal {
   role: Role
 }
 
-export type Action = 'keys:manage' | 'stories:write' | 'drafts:read' | 'webhooks:manage'
+/** `webhooks:any`: every owner's webhooks, not just the caller's own. */
+export type Action = 'keys:manage' | 'stories:write' | 'drafts:read' | 'webhooks:manage' | 'webhooks:any'
 
 const GRANTS: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['keys:manage', 'stories:write', 'drafts:read', 'webhooks:manage']),
+  admin: new Set<Action>(['keys:manage', 'stories:write', 'drafts:read', 'webhooks:manage', 'webhooks:any']),
   editor: new Set<Action>(['stories:write', 'drafts:read']),
   partner: new Set<Action>(['webhooks:manage']),
 }

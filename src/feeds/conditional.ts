@@ -3,6 +3,8 @@
  * headers in and sends what these decide.
  */
 
+import { etagMatches } from '../lib/etag.js'
+
 /** The request's validators, as sent. */
 export interface Conditions {
   ifNoneMatch?: string | undefined
@@ -31,12 +33,6 @@ export function lastModifiedFor(changedAt: Date, now: Date): LastModified {
   const current = Math.floor(now.getTime() / 1000) * 1000
   if (current > changed) return { date: new Date(changed), settled: true }
   return { date: new Date(Math.min(changed, current) - 1000), settled: false }
-}
-
-/** True when If-None-Match lists `etag` (weak comparison, as §13.1.2 asks) or is `*`. */
-export function etagMatches(ifNoneMatch: string, etag: string): boolean {
-  if (ifNoneMatch.trim() === '*') return true
-  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
 }
 
 /**

@@ -7,13 +7,13 @@ import { getStoryRowOrThrow } from '../events/event-log.js'
 import type { Queryable } from '../store/db.js'
 import type { StoryRow } from '../store/schema.js'
 import type { Block } from '../updates/schema.js'
+import { updateTitle } from '../updates/title.js'
 import { renderAtom } from './atom.js'
 import { FeedCache } from './cache.js'
 import { type Conditions, isNotModified, lastModifiedFor } from './conditional.js'
 import { renderJsonFeed } from './json-feed.js'
 import { createFeedMetrics, type FeedMetrics } from './metrics.js'
 import {
-  entryTitle,
   FEED_FORMATS,
   type FeedEntry,
   type FeedFormat,
@@ -314,7 +314,7 @@ function toEntry(
   return {
     id: row.id,
     urn: uuidUrn(`update:${row.id}`),
-    title: entryTitle(row.headline, row.blocks as Block[]),
+    title: updateTitle(row.headline, row.blocks as Block[]),
     html: row.html,
     author: row.author_name,
     published: row.published_at,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import type { Block } from '../updates/schema.js'
 
 export type FeedFormat = 'atom' | 'json' | 'rss'
 export const FEED_FORMATS: readonly FeedFormat[] = ['atom', 'json', 'rss']
@@ -61,24 +60,4 @@ export function uuidUrn(name: string): string {
   h[8] = ((h[8] as number) & 0x3f) | 0x80
   const x = h.toString('hex')
   return `urn:uuid:${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`
-}
-
-const TITLE_EXCERPT_CHARS = 100
-
-/**
- * The entry's title: its headline, or (updates may have none) the start of its first block's
- * text, cut at a word, so every reader has something to list.
- */
-export function entryTitle(headline: string | null, blocks: Block[]): string {
-  if (headline) return headline
-  const first = blocks[0]
-  let text = ''
-  if (first?.type === 'text' || first?.type === 'quote') text = first.text
-  else if (first?.type === 'image') text = first.caption ?? first.alt ?? 'Image'
-  else if (first?.type === 'embed') text = first.url
-  text = text.replace(/\s+/g, ' ').trim()
-  if (text.length <= TITLE_EXCERPT_CHARS) return text || 'Update'
-  const cut = text.slice(0, TITLE_EXCERPT_CHARS)
-  const space = cut.lastIndexOf(' ')
-  return `${(space > TITLE_EXCERPT_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd()}\u2026`
 }

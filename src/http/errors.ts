@@ -1,15 +1,12 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { AppError, isUnavailableError } from '../errors.js'
+import { AppError, errorBody, isUnavailableError } from '../errors.js'
 import type { AppEnv } from './env.js'
 
 /** How long a client should wait before retrying while the database is unreachable. */
 export const RETRY_AFTER_SECONDS = 5
 
-/** The contract's error body, built here and nowhere else. */
-export function errorBody(code: string, message: string, details?: unknown) {
-  return { error: details === undefined ? { code, message } : { code, message, details } }
-}
+export { errorBody }
 
 /** One place turns every thrown error into the contract's `{"error":{code,message,details}}` shape. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {

@@ -5,7 +5,7 @@ import { type ControlMessage, keyFromAuthorization, verifyKey } from '../auth/ke
 import type { Principal } from '../auth/roles.js'
 import { CONTROL_TOPIC } from '../bus/bus.js'
 import type { Deps } from '../deps.js'
-import { AppError } from '../errors.js'
+import { AppError, errorBody } from '../errors.js'
 import { Connection, MAX_STRIKES } from './connection.js'
 import type { Hub } from './hub.js'
 import { CLOSE_POLICY, CLOSE_RESTART, errorFrame, type LiveErrorCode, parseClientFrame } from './protocol.js'
@@ -201,7 +201,7 @@ export class WsEndpoint {
 }
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } })
+  const body = JSON.stringify(errorBody(code, message))
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   )

@@ -42,12 +42,3 @@ export function loadAssets(dir: URL = assetsDir()): Map<string, Asset> {
   }
   return assets
 }
-
-/** True when an If-None-Match header names this ETag (or is `*`). */
-export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false
-  return ifNoneMatch
-    .split(',')
-    .map((t) => t.trim().replace(/^W\//, ''))
-    .some((t) => t === etag || t === '*')
-}

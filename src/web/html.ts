@@ -1,4 +1,4 @@
-import { escapeHtml } from '../updates/render.js'
+import { escapeHtml } from '../lib/escape-html.js'
 
 /** Markup that is already safe: produced by `html` below or by the server's update renderer. */
 export class SafeHtml {

@@ -4,6 +4,7 @@ import type { CursorPosition } from '../lib/cursor.js'
 import type { Story } from '../stories/schema.js'
 import { getStory } from '../stories/stories.js'
 import type { Update } from '../updates/schema.js'
+import { updateTitle } from '../updates/title.js'
 import { getUpdate, listUpdates } from '../updates/updates.js'
 
 /** Updates a reader page renders; older ones are behind an "Older updates" link. */
@@ -42,12 +43,7 @@ export async function loadStoryView(deps: Deps, ref: string, cursor?: CursorPosi
 }
 
 /** What a key-events list and search engines call an update: its headline, else its first words. */
-export function updateLabel(update: Update): string {
-  if (update.headline) return update.headline
-  const first = update.blocks.find((b) => b.type === 'text' || b.type === 'quote')
-  const text = first && 'text' in first ? first.text.replace(/\s+/g, ' ').trim() : 'Update'
-  return text.length > 100 ? `${text.slice(0, 99)}…` : text
-}
+export const updateLabel = (update: Update): string => updateTitle(update.headline, update.blocks)
 
 /** The update's text without markup, for schema.org's articleBody. */
 export function updatePlainText(update: Update): string {

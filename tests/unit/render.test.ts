@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, renderUpdateHtml } from '../../src/updates/render.js'
+import { escapeHtml } from '../../src/lib/escape-html.js'
+import { renderUpdateHtml } from '../../src/updates/render.js'
 
 describe('renderUpdateHtml', () => {
   it('splits paragraphs on blank lines and keeps single line breaks', () => {
