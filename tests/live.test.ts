@@ -3,6 +3,15 @@ import { type Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js
 import { startServer, type TestServer } from './helpers/server.js'
 import { connectReader, type Reader } from './helpers/ws-client.js'
 
+/** Polls an async condition (a metric) until it holds. */
+async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 let server: TestServer
 let editor: Api
 let editorKey: string
@@ -213,6 +222,30 @@ describe('live websocket limits', () => {
     readers.push(r)
     r.send({ type: 'subscribe', story: 'x'.repeat(17 * 1024) })
     expect(await r.waitForClose()).toBe(1009)
+  })
+
+  it('delivers a replay larger than the slow-reader bound whole, and keeps the reader through the next live event', async () => {
+    const ed = await keyFor(limited.admin, 'editor')
+    const story = await makeStory(ed)
+    const big = Array.from({ length: 10 }, () => ({ type: 'text', text: 'x'.repeat(9000) }))
+    for (let i = 0; i < 40; i++) await ed.post(`/v1/stories/${story.id}/updates`, { blocks: big })
+    const r = await connectReader(limited.wsUrl)
+    readers.push(r)
+    const framesDelivered = async () =>
+      Number(
+        /liveline_frames_delivered_total (\d+)/.exec((await limited.api().get('/metrics')).body)?.[1] ?? 0,
+      )
+    const before = await framesDelivered()
+    const socket = (r.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket
+    socket.pause() // a reader on a slow link: the whole replay (3.6 MB) queues on the server
+    r.send({ type: 'subscribe', story: story.id, since: 0 })
+    await waitUntil(async () => (await framesDelivered()) >= before + 40, 'the replay to be written')
+    await ed.post(`/v1/stories/${story.id}/updates`, textUpdate('live, after the replay'))
+    await waitUntil(async () => (await framesDelivered()) >= before + 41, 'the live event to be sent')
+    socket.resume()
+    await r.waitFor((x) => x.seqs(story.id).length === 41, 15_000, '41 events')
+    expect(r.seqs(story.id)).toEqual(range(1, 41))
+    expect(r.closeCode).toBeNull()
   })
 
   it('disconnects a reader too slow to take its frames with 1013 instead of buffering', async () => {

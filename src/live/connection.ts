@@ -53,6 +53,12 @@ export class Connection implements Reader {
   readonly #onSlow: () => void
   /** The upgraded socket `ws` runs on, for prepared frames. */
   readonly #socket: Duplex
+  /**
+   * Bytes of catch-up written and maybe not yet drained: the slow-reader bound counts only what
+   * is queued beyond them, so a big replay does not make the next live event cut a healthy
+   * reader. Cleared when the socket drains.
+   */
+  #replayAllowance = 0
 
   constructor(
     ws: WebSocket,
@@ -97,10 +103,20 @@ export class Connection implements Reader {
   /** The catch-up on subscribe, in one write (not held to the slow-reader bound: see Reader). */
   sendReplay(frames: readonly EventFrames[]): void {
     if (!this.#open || frames.length === 0) return
+    let bytes = 0
     this.#socket.cork()
-    for (const f of frames) this.#socket.write(f.ws)
+    for (const f of frames) {
+      this.#socket.write(f.ws)
+      bytes += f.ws.length
+    }
     this.#socket.uncork()
     this.framesSent += frames.length
+    if (this.#replayAllowance === 0 && this.#socket.writableLength > 0) {
+      this.#socket.once('drain', () => {
+        this.#replayAllowance = 0
+      })
+    }
+    this.#replayAllowance += bytes
   }
 
   /** Sends the owed ping on its own: no event went out to carry it. */
@@ -116,7 +132,7 @@ export class Connection implements Reader {
 
   #roomFor(): boolean {
     if (!this.#open) return false
-    if (this.ws.bufferedAmount > this.#limits.maxBufferedBytes) {
+    if (this.ws.bufferedAmount > this.#limits.maxBufferedBytes + this.#replayAllowance) {
       this.close(CLOSE_TRY_AGAIN_LATER, 'reader too slow')
       this.#onSlow()
       return false

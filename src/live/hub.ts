@@ -35,6 +35,7 @@ export class Hub {
    * @returns whether the reader joined the story's live stream
    */
   async subscribe(conn: Reader, ref: string, since: number | undefined): Promise<boolean> {
+    if (conn.closed) return false
     const limit = this.#deps.limits.maxSubscriptionsPerConnection
     const existing = this.#channelFor(ref)
     const resubscribe = existing ? conn.subscriptions.has(existing.storyId) : false

@@ -138,9 +138,12 @@ export class WsEndpoint {
     }
     conn.inbox = conn.inbox
       .then(() =>
-        frame.type === 'subscribe'
-          ? this.#hub.subscribe(conn, frame.story, frame.since).then(() => {})
-          : this.#hub.unsubscribe(conn, frame.story),
+        // Frames still queued when the connection closed do nothing (no lookups for a gone reader).
+        conn.closed
+          ? undefined
+          : frame.type === 'subscribe'
+            ? this.#hub.subscribe(conn, frame.story, frame.since).then(() => {})
+            : this.#hub.unsubscribe(conn, frame.story),
       )
       .catch((err: unknown) => this.#deps.log.error({ err }, `${frame.type} failed`))
   }
