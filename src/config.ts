@@ -29,6 +29,11 @@ export interface Limits {
   fanoutChunk: number
   /** How often each server-sent-events stream gets a comment line, so proxies keep it open. */
   streamPingIntervalMs: number
+  /**
+   * Connections the kernel queues before the server accepts them. Node's default (511) overflows
+   * when thousands of readers reconnect at once after a deploy; Linux caps it at net.core.somaxconn.
+   */
+  listenBacklog: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -103,6 +108,7 @@ export const DEFAULT_LIMITS: Limits = {
   recentBytesPerStory: 512 * 1024,
   fanoutChunk: 512,
   streamPingIntervalMs: 15_000,
+  listenBacklog: 8192,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))
@@ -133,6 +139,7 @@ const EnvSchema = v.object({
   LIVELINE_MAX_BUFFERED_BYTES: v.optional(intFrom(1024, 1 << 30), String(DEFAULT_LIMITS.maxBufferedBytes)),
   LIVELINE_PING_INTERVAL_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.pingIntervalMs)),
   LIVELINE_HEAD_CHECK_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.headCheckIntervalMs)),
+  LIVELINE_LISTEN_BACKLOG: v.optional(intFrom(1, 1_000_000), String(DEFAULT_LIMITS.listenBacklog)),
   LIVELINE_FANOUT_CHUNK: v.optional(intFrom(1, 10_000_000), String(DEFAULT_LIMITS.fanoutChunk)),
   LIVELINE_WEBHOOK_WORKER: v.optional(v.picklist(['0', '1']), '1'),
   LIVELINE_WEBHOOK_RETRY_SCHEDULE: v.optional(
@@ -199,6 +206,7 @@ export function loadConfig(
       pingIntervalMs: e.LIVELINE_PING_INTERVAL_MS,
       headCheckIntervalMs: e.LIVELINE_HEAD_CHECK_MS,
       fanoutChunk: e.LIVELINE_FANOUT_CHUNK,
+      listenBacklog: e.LIVELINE_LISTEN_BACKLOG,
     },
     webhooks: {
       ...DEFAULT_WEBHOOK_SETTINGS,

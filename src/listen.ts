@@ -16,7 +16,7 @@ export async function listen(service: Service, port: number, host: string): Prom
   server.requestTimeout = 30_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, host, () => {
+    server.listen(port, host, service.deps.limits.listenBacklog, () => {
       server.off('error', reject)
       resolve()
     })

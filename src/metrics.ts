@@ -46,6 +46,11 @@ export function createMetrics() {
       help: 'Bus reconnections',
       registers,
     }),
+    liveLogReads: new Counter({
+      name: 'liveline_live_log_reads_total',
+      help: 'Reads of the database by the live path (story lookups, positions, events, heads)',
+      registers,
+    }),
     gapBackfills: new Counter({
       name: 'liveline_gap_backfills_total',
       help: 'Times a gap in the live stream was filled from the events table',

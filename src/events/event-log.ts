@@ -63,9 +63,14 @@ export async function getStoryRowOrThrow(
   principal: Principal | null,
   ref: string,
 ): Promise<StoryRow> {
-  const row = await db.selectFrom('stories').selectAll().where(storyRef(ref)).executeTakeFirst()
+  const row = await readStoryByRef(db, ref)
   // A draft is 404, not 403, to those who may not see it: its existence is newsroom-internal.
   if (!row || !canSeeStory(principal, row.status))
     throw new AppError('not_found', `story ${ref} does not exist`)
   return row
+}
+
+/** The story `ref` (id or slug) names, whoever asks; undefined when there is none. */
+export function readStoryByRef(db: Queryable, ref: string): Promise<StoryRow | undefined> {
+  return db.selectFrom('stories').selectAll().where(storyRef(ref)).executeTakeFirst()
 }

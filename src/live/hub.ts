@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js'
+import { canSeeStory } from '../auth/roles.js'
 import type { LiveEnv } from './log-source.js'
 import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
 import type { Reader, Subscription } from './reader.js'
@@ -16,6 +16,7 @@ export class Hub {
   readonly #deps: LiveEnv
   readonly #channels = new Map<string, StoryChannel>()
   readonly #bySlug = new Map<string, StoryChannel>()
+  readonly #lookups = new Map<string, ReturnType<LiveEnv['source']['findStory']>>()
   #headCheckTimer: NodeJS.Timeout | null = null
   #checkingHeads = false
 
@@ -98,6 +99,21 @@ export class Hub {
       sub.reader.subscriptions.delete(channel.storyId)
   }
 
+  /**
+   * One lookup per story however many readers subscribe to it at once (a reconnect storm): the
+   * subscribes that arrive while it runs share it.
+   */
+  #findStory(ref: string): ReturnType<LiveEnv['source']['findStory']> {
+    let lookup = this.#lookups.get(ref)
+    if (!lookup) {
+      lookup = this.#deps.source.findStory(ref)
+      this.#lookups.set(ref, lookup)
+      const done = () => this.#lookups.delete(ref)
+      lookup.then(done, done)
+    }
+    return lookup
+  }
+
   #channelFor(ref: string): StoryChannel | undefined {
     return this.#channels.get(ref) ?? this.#bySlug.get(ref)
   }
@@ -105,14 +121,15 @@ export class Hub {
   async #openChannel(conn: Reader, ref: string): Promise<StoryChannel | null> {
     let story: Awaited<ReturnType<LiveEnv['source']['findStory']>>
     try {
-      story = await this.#deps.source.findStory(conn.principal, ref)
+      story = await this.#findStory(ref)
     } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') {
-        conn.sendError('not_found', err.message, ref)
-        return null
-      }
       this.#deps.log.warn({ err, ref }, 'could not resolve story for a subscription')
       conn.close(CLOSE_TRY_AGAIN_LATER, 'service unavailable')
+      return null
+    }
+    // A draft is 'not found' to those who may not see it: its existence is newsroom-internal.
+    if (!story || !canSeeStory(conn.principal, story.status)) {
+      conn.sendError('not_found', `story ${ref} does not exist`, ref)
       return null
     }
     // Another subscribe may have opened it while we looked the story up.

@@ -1,10 +1,9 @@
-import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { decodeBusMessage, storyTopic } from '../events/bus-message.js'
 import {
-  getStoryRowOrThrow,
   readEvents,
   readHeads,
+  readStoryByRef,
   readStoryPosition,
   type StoredEvent,
   type StoryPosition,
@@ -16,11 +15,8 @@ import type { StoryStatus } from '../store/schema.js'
  * channels take this instead of all of Deps, so they can be tested alone against a fake log.
  */
 export interface LogSource {
-  /** The story `ref` (id or slug) names, as `principal` may see it; throws AppError('not_found'). */
-  findStory(
-    principal: Principal | null,
-    ref: string,
-  ): Promise<{ id: string; slug: string; status: StoryStatus }>
+  /** The story `ref` (id or slug) names, whoever asks (the hub checks visibility); undefined when none. */
+  findStory(ref: string): Promise<{ id: string; slug: string; status: StoryStatus } | undefined>
   /** Follows the story's events on the bus; resolves once subscribed. @returns unfollow */
   follow(storyId: string, onEvent: (seq: number, body: string) => void): Promise<() => void>
   /** Runs after the bus reconnects: messages may have been lost meanwhile. */
@@ -30,20 +26,27 @@ export interface LogSource {
   readHeads(storyIds: string[]): Promise<Map<string, number>>
 }
 
-/** The log source of a running service: Postgres for the log, the bus for live hints. */
-export function logSourceOf(deps: Pick<Deps, 'db' | 'bus'>): LogSource {
+/**
+ * The log source of a running service: Postgres for the log, the bus for live hints. Every read
+ * is counted (`liveline_live_log_reads_total`), so a reconnect storm's cost can be watched.
+ */
+export function logSourceOf(deps: Pick<Deps, 'db' | 'bus' | 'metrics'>): LogSource {
   const { db, bus } = deps
+  const counted = <T>(read: Promise<T>): Promise<T> => {
+    deps.metrics.liveLogReads.inc()
+    return read
+  }
   return {
-    findStory: (principal, ref) => getStoryRowOrThrow(db, principal, ref),
+    findStory: (ref) => counted(readStoryByRef(db, ref)),
     follow: (storyId, onEvent) =>
       bus.subscribe(storyTopic(storyId), (message) => {
         const decoded = decodeBusMessage(message)
         if (decoded) onEvent(decoded.seq, decoded.body)
       }),
     onReconnect: (listener) => bus.onReconnect(listener),
-    readEvents: (storyId, since, limit) => readEvents(db, storyId, since, limit),
-    readPosition: (storyId) => readStoryPosition(db, storyId),
-    readHeads: (storyIds) => readHeads(db, storyIds),
+    readEvents: (storyId, since, limit) => counted(readEvents(db, storyId, since, limit)),
+    readPosition: (storyId) => counted(readStoryPosition(db, storyId)),
+    readHeads: (storyIds) => counted(readHeads(db, storyIds)),
   }
 }
 

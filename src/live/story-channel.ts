@@ -72,6 +72,14 @@ export class StoryChannel {
     this.lastSeq = position.seq
     this.status = position.status
     this.lastUpdateAt = position.lastUpdateAt
+    // Fill the ring now, in one read: readers reconnecting with `since` (a deploy, a lost
+    // instance) are then replayed from memory, however many arrive, and none reads the log alone.
+    const keep = this.#deps.limits.recentEventsPerStory
+    if (position.seq > 0 && keep > 0) {
+      const from = Math.max(0, position.seq - keep)
+      const rows = await this.#deps.source.readEvents(this.storyId, from, position.seq - from)
+      for (const row of rows) this.#remember(new EventFrames(row.seq, row.type, row.body))
+    }
   }
 
   #enqueue(task: Task): Promise<void> {

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     })
     expect(config.limits.replayLimit).toBe(1000)
     expect(config.limits.maxFrameBytes).toBe(16 * 1024)
+    expect(config.limits.listenBacklog).toBe(8192)
     expect(config.adminKey).toMatch(/^ll_[A-Za-z0-9_-]{43}$/)
   })
 
@@ -31,9 +32,11 @@ describe('loadConfig', () => {
         LIVELINE_REPLAY_LIMIT: '50',
         LIVELINE_MIGRATE: '0',
         LIVELINE_PUBLIC_URL: 'https://live.example.com/',
+        LIVELINE_LISTEN_BACKLOG: '1024',
       },
       '/',
     )
+    expect(config.limits.listenBacklog).toBe(1024)
     expect(config).toMatchObject({
       publicUrl: 'https://live.example.com',
       port: 9000,

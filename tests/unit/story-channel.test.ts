@@ -119,6 +119,20 @@ describe('a story channel', () => {
   })
 })
 
+describe('a story channel opening in a reconnect storm', () => {
+  it('fills its ring from the log in one read, and replays every joiner from it', async () => {
+    const log = new FakeLog()
+    log.addStory(STORY)
+    for (let i = 0; i < 50; i++) log.append(STORY)
+    const { channel } = openChannel(log)
+    const readers = Array.from({ length: 30 }, () => new FakeReader())
+    const joined = await Promise.all(readers.map((r, i) => join(channel, r, 20 + i)))
+    expect(joined.every(Boolean)).toBe(true)
+    expect(log.reads).toBe(1)
+    expect(readers.map((r) => r.seqs.length)).toEqual(readers.map((_, i) => 50 - 20 - i))
+  })
+})
+
 describe('the hub', () => {
   let hub: Hub | null = null
   afterEach(() => hub?.close())
@@ -148,6 +162,7 @@ describe('the hub', () => {
     const joined = await Promise.all(readers.map((r) => (hub as Hub).subscribe(r, STORY, undefined)))
     expect(joined.every(Boolean)).toBe(true)
     expect(hub.channelCount).toBe(1)
+    expect(log.lookups).toBe(1) // one story lookup, shared by all twenty
     log.append(STORY)
     await new Promise((r) => setImmediate(r))
     expect(readers.every((r) => r.seqs.join() === '1')).toBe(true)
