@@ -7,6 +7,7 @@ import { keyRoutes } from './auth/routes.js'
 import type { Deps } from './deps.js'
 import { eventRoutes } from './events/routes.js'
 import { feedRoutes } from './feeds/routes.js'
+import { compress } from './http/compress.js'
 import type { AppEnv } from './http/env.js'
 import { errorBody, handleError, handleNotFound } from './http/errors.js'
 import { healthRoutes, type Readiness } from './http/health.js'
@@ -30,8 +31,8 @@ export interface RouterOptions {
 
 /**
  * The HTTP side of Liveline as a web-standard `fetch` app: mounts every feature's routes. Middleware
- * order matters: the request log wraps everything (so it sees the final status), then the body
- * limit, then authentication.
+ * order matters: the request log wraps everything (so it sees the final status), then compression,
+ * then the body limit, then authentication.
  */
 export function createRouter(deps: Deps, options: RouterOptions) {
   const app = new Hono<AppEnv>()
@@ -44,6 +45,8 @@ export function createRouter(deps: Deps, options: RouterOptions) {
     await next()
   })
   app.use('*', requestLog())
+  // Inside the log (it sees the final status); outside every route, so each text answer passes through it.
+  app.use('*', compress())
   // Readers' pages and partners' sites call the API from other origins. Keys travel in the
   // Authorization header, never cookies, so allowing any origin exposes nothing extra.
   app.use(

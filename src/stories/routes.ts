@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { requireAction } from '../auth/middleware.js'
+import { cachePolicyFor, sendConditionalJson } from '../http/conditional.js'
 import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
@@ -55,9 +56,10 @@ export function storyRoutes(docs: OpenApiRegistry) {
     summary: 'Get a story by id or slug',
     responses: { 200: { description: 'The story', schema: Story }, ...STORY_NOT_FOUND },
   })
-  app.get('/stories/:story', async (c) =>
-    c.json(await getStory(c.var.deps, c.var.principal, c.req.param('story'))),
-  )
+  app.get('/stories/:story', async (c) => {
+    const story = await getStory(c.var.deps, c.var.principal, c.req.param('story'))
+    return sendConditionalJson(c, story, cachePolicyFor(c.var.principal))
+  })
 
   docs.add({
     method: 'patch',

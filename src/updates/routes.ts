@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { callerOf, requireAction } from '../auth/middleware.js'
 import { AppError } from '../errors.js'
+import { cachePolicyFor, sendConditionalJson } from '../http/conditional.js'
 import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
@@ -82,7 +83,8 @@ export function updateRoutes(docs: OpenApiRegistry) {
     },
   })
   app.get('/stories/:story/updates', validate('query', PageQuery), async (c) => {
-    return c.json(await listUpdates(c.var.deps, c.var.principal, c.req.param('story'), c.req.valid('query')))
+    const page = await listUpdates(c.var.deps, c.var.principal, c.req.param('story'), c.req.valid('query'))
+    return sendConditionalJson(c, page, cachePolicyFor(c.var.principal))
   })
 
   docs.add({

@@ -2,6 +2,8 @@ import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import { AppError } from '../errors.js'
 import { publicBaseUrl } from '../http/base-url.js'
+import { encodedEtag, negotiateEncoding } from '../http/compress.js'
+import { sendConditional } from '../http/conditional.js'
 import type { AppEnv } from '../http/env.js'
 import type { OpenApiRegistry } from '../http/openapi.js'
 import { etagMatches } from '../lib/etag.js'
@@ -23,6 +25,8 @@ const PAGE_CSP = [
   "form-action 'self'",
 ].join('; ')
 
+const HTML = 'text/html; charset=UTF-8'
+
 /** Unversioned URLs (embed.js is pasted into other sites): cache briefly, revalidate with the ETag. */
 const ASSET_CACHE = 'public, max-age=300, must-revalidate'
 
@@ -30,8 +34,6 @@ function pageHeaders(c: Context<AppEnv>): void {
   c.header('Content-Security-Policy', PAGE_CSP)
   c.header('X-Content-Type-Options', 'nosniff')
   c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
-  // Pages change with every update: always revalidate.
-  c.header('Cache-Control', 'no-cache')
 }
 
 function serveAsset(c: Context<AppEnv>, asset: Asset): Response {
@@ -40,9 +42,15 @@ function serveAsset(c: Context<AppEnv>, asset: Asset): Response {
   c.header('X-Content-Type-Options', 'nosniff')
   // The widget imports these modules from pages on other origins.
   c.header('Access-Control-Allow-Origin', '*')
+  c.header('Vary', 'Accept-Encoding')
   if (etagMatches(c.req.header('If-None-Match'), asset.etag)) return c.body(null, 304)
   c.header('Content-Type', asset.contentType)
-  return c.body(asset.body)
+  const coding = negotiateEncoding(c.req.header('Accept-Encoding'))
+  if (!coding) return c.body(asset.body)
+  // Precompressed at start; the compress middleware leaves an encoded body alone.
+  c.header('ETag', encodedEtag(asset.etag, coding))
+  c.header('Content-Encoding', coding)
+  return c.body(new Uint8Array(asset[coding]))
 }
 
 const isNotFound = (err: unknown) => err instanceof AppError && err.code === 'not_found'
@@ -58,13 +66,16 @@ export function webRoutes(docs: OpenApiRegistry): Hono<AppEnv> {
 
   app.get('/s/:slug', async (c) => {
     pageHeaders(c)
+    // The not-found page and redirects: always revalidate (the story may appear at any moment).
+    c.header('Cache-Control', 'no-cache')
     const cursorText = c.req.query('cursor')
     const cursor = cursorText === undefined ? undefined : v.safeParse(CursorParam, cursorText)
     // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
     if (cursor && !cursor.success) return c.redirect(`/s/${encodeURIComponent(c.req.param('slug'))}`, 302)
     try {
       const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor?.output)
-      return c.html(renderStoryPage(view, publicBaseUrl(c)))
+      // Read as the public reader: the same page for everyone, so shared caches may keep it.
+      return sendConditional(c, renderStoryPage(view, publicBaseUrl(c)), HTML, 'public')
     } catch (err) {
       if (isNotFound(err)) return c.html(renderNotFoundPage('There is no live story at this address.'), 404)
       throw err
@@ -78,7 +89,8 @@ export function webRoutes(docs: OpenApiRegistry): Hono<AppEnv> {
     c.header('X-Content-Type-Options', 'nosniff')
     try {
       const view = await loadStoryView(c.var.deps, c.req.param('slug'))
-      return c.html(renderStoryRoot(view, { tag: 'div', base: publicBaseUrl(c) }).value)
+      const html = renderStoryRoot(view, { tag: 'div', base: publicBaseUrl(c) }).value
+      return sendConditional(c, html, HTML, 'public')
     } catch (err) {
       if (isNotFound(err)) return c.html('<p>This live story does not exist.</p>', 404)
       throw err
@@ -87,6 +99,7 @@ export function webRoutes(docs: OpenApiRegistry): Hono<AppEnv> {
 
   app.get('/desk', (c) => {
     pageHeaders(c)
+    c.header('Cache-Control', 'no-cache')
     return c.html(renderDeskPage())
   })
 
