@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono'
 import { AppError } from '../errors.js'
 import { publicBaseUrl } from '../http/base-url.js'
 import type { AppEnv } from '../http/env.js'
-import type { OpenApiRegistry } from '../http/openapi.js'
+import { describe, type OperationDoc } from '../http/openapi.js'
 import { type Asset, etagMatches, loadAssets } from './assets.js'
 import { renderDeskPage } from './desk-page.js'
 import { renderNotFoundPage, renderStoryPage, renderStoryRoot } from './story-page.js'
@@ -42,80 +42,125 @@ function serveAsset(c: Context<AppEnv>, asset: Asset): Response {
   return c.body(asset.body)
 }
 
+const HTML = 'text/html'
+const JAVASCRIPT = 'text/javascript'
+
+/** A page or script: public, GET, documented by what it is and the statuses it answers. */
+function page(
+  operationId: string,
+  summary: string,
+  contentType: string,
+  responses: OperationDoc['responses'] = {},
+) {
+  return describe({
+    operationId,
+    tag: 'Browser',
+    access: 'public',
+    summary,
+    responses: { 200: { description: summary, contentType }, ...responses },
+  })
+}
+
+const NOT_MODIFIED = { 304: { description: 'Not modified: `If-None-Match` matched the ETag (no body)' } }
+
 const isNotFound = (err: unknown) => err instanceof AppError && err.code === 'not_found'
 
 /**
  * Liveline in the browser: the reader page, the widget's fragment and scripts, the client module
  * and the editors' desk. Everything here reads through the domain verbs as a public reader.
  */
-export function webRoutes(docs: OpenApiRegistry): Hono<AppEnv> {
+export function webRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const assets = loadAssets()
   const asset = (name: string) => assets.get(name) as Asset
 
-  app.get('/s/:slug', async (c) => {
-    pageHeaders(c)
-    const cursor = c.req.query('cursor')
-    try {
-      const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor)
-      return c.html(renderStoryPage(view, publicBaseUrl(c)))
-    } catch (err) {
-      if (isNotFound(err)) return c.html(renderNotFoundPage('There is no live story at this address.'), 404)
-      // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
-      if (err instanceof AppError && err.code === 'invalid_request' && cursor !== undefined)
-        return c.redirect(`/s/${encodeURIComponent(c.req.param('slug'))}`, 302)
-      throw err
-    }
-  })
+  app.get(
+    '/s/:slug',
+    page('getStoryPage', 'Reader page of a live or ended story: server-rendered HTML, then live', HTML, {
+      302: { description: 'A bad `cursor`: the story from the top' },
+      404: { description: 'No live or ended story at this address (an HTML page)', contentType: HTML },
+    }),
+    async (c) => {
+      pageHeaders(c)
+      const cursor = c.req.query('cursor')
+      try {
+        const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor)
+        return c.html(renderStoryPage(view, publicBaseUrl(c)))
+      } catch (err) {
+        if (isNotFound(err)) return c.html(renderNotFoundPage('There is no live story at this address.'), 404)
+        // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
+        if (err instanceof AppError && err.code === 'invalid_request' && cursor !== undefined)
+          return c.redirect(`/s/${encodeURIComponent(c.req.param('slug'))}`, 302)
+        throw err
+      }
+    },
+  )
 
   // The widget's first render: the same server-rendered markup as the page, fetched cross-origin.
-  app.get('/s/:slug/fragment', async (c) => {
-    c.header('Access-Control-Allow-Origin', '*')
-    c.header('Cache-Control', 'no-cache')
-    c.header('X-Content-Type-Options', 'nosniff')
-    try {
-      const view = await loadStoryView(c.var.deps, c.req.param('slug'))
-      return c.html(renderStoryRoot(view, { tag: 'div', base: publicBaseUrl(c) }).value)
-    } catch (err) {
-      if (isNotFound(err)) return c.html('<p>This live story does not exist.</p>', 404)
-      throw err
-    }
-  })
+  app.get(
+    '/s/:slug/fragment',
+    page(
+      'getStoryFragment',
+      "The story's HTML without the page around it (the widget's first render)",
+      HTML,
+      {
+        404: { description: 'No live or ended story at this address (an HTML fragment)', contentType: HTML },
+      },
+    ),
+    async (c) => {
+      c.header('Access-Control-Allow-Origin', '*')
+      c.header('Cache-Control', 'no-cache')
+      c.header('X-Content-Type-Options', 'nosniff')
+      try {
+        const view = await loadStoryView(c.var.deps, c.req.param('slug'))
+        return c.html(renderStoryRoot(view, { tag: 'div', base: publicBaseUrl(c) }).value)
+      } catch (err) {
+        if (isNotFound(err)) return c.html('<p>This live story does not exist.</p>', 404)
+        throw err
+      }
+    },
+  )
 
-  app.get('/desk', (c) => {
-    pageHeaders(c)
-    return c.html(renderDeskPage())
-  })
+  app.get(
+    '/desk',
+    page('getDesk', "Editors' desk: post, edit and delete updates from a browser", HTML),
+    (c) => {
+      pageHeaders(c)
+      return c.html(renderDeskPage())
+    },
+  )
 
-  app.get('/client.js', (c) => serveAsset(c, asset('client.js')))
-  app.get('/embed.js', (c) => serveAsset(c, asset('embed.js')))
-  app.get('/assets/:name', async (c, next) => {
-    const found = assets.get(c.req.param('name'))
-    return found ? serveAsset(c, found) : next()
-  })
-
-  const page = (path: string, summary: string, contentType = 'text/html') =>
-    docs.add({
-      method: 'get',
-      path,
-      tag: 'Browser',
-      access: 'public',
-      summary,
-      responses: { 200: { description: summary, contentType } },
-    })
-  page('/s/:slug', 'Reader page of a live or ended story: server-rendered HTML, then live')
-  page('/s/:slug/fragment', "The story's HTML without the page around it (the widget's first render)")
-  page('/desk', "Editors' desk: post, edit and delete updates from a browser")
-  page(
+  app.get(
     '/client.js',
-    'Browser client (ES module): subscribe(story, {since, onEvent, onState})',
-    'text/javascript',
+    page(
+      'getClientModule',
+      'Browser client (ES module): subscribe(story, {since, onEvent, onState})',
+      JAVASCRIPT,
+      NOT_MODIFIED,
+    ),
+    (c) => serveAsset(c, asset('client.js')),
   )
-  page(
+  app.get(
     '/embed.js',
-    'Embeddable widget: <script src=".../embed.js" data-story="<slug>" async>',
-    'text/javascript',
+    page(
+      'getEmbedScript',
+      'Embeddable widget: a script element loading `embed.js`, with `data-story` naming the story',
+      JAVASCRIPT,
+      NOT_MODIFIED,
+    ),
+    (c) => serveAsset(c, asset('embed.js')),
   )
-  page('/assets/:name', 'Scripts and styles of the reader page, widget and desk', 'text/javascript')
+  app.get(
+    '/assets/:name',
+    page('getAsset', 'Scripts and styles of the reader page, widget and desk', JAVASCRIPT, {
+      ...NOT_MODIFIED,
+      404: { description: 'No such asset (`not_found`)' },
+    }),
+    async (c, next) => {
+      const found = assets.get(c.req.param('name'))
+      return found ? serveAsset(c, found) : next()
+    },
+  )
+
   return app
 }
