@@ -120,7 +120,12 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions) {
     }),
     async (c) => {
       document ??= openApiDocument(app, { version: options.version, publicUrl: options.publicUrl })
-      return c.json(await document)
+      try {
+        return c.json(await document)
+      } catch (err) {
+        document = null // a failed build is not kept: the next request tries again
+        throw err
+      }
     },
   )
 
