@@ -1,4 +1,3 @@
-import { Scalar } from '@scalar/hono-api-reference'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
@@ -7,12 +6,13 @@ import { keyRoutes } from './auth/routes.js'
 import type { Deps } from './deps.js'
 import { eventRoutes } from './events/routes.js'
 import { feedRoutes } from './feeds/routes.js'
+import { apiReferenceRoutes } from './http/api-reference.js'
 import { compress } from './http/compress.js'
 import type { AppEnv } from './http/env.js'
 import { errorBody, handleError, handleNotFound } from './http/errors.js'
 import { healthRoutes, type Readiness } from './http/health.js'
 import { requestLog } from './http/middleware/request-log.js'
-import { OpenApiRegistry } from './http/openapi.js'
+import { describe, openApiDocument } from './http/openapi.js'
 import { streamRoutes } from './live/routes.js'
 import type { EventStreams } from './live/stream.js'
 import { storyRoutes } from './stories/routes.js'
@@ -36,7 +36,6 @@ export interface RouterOptions {
  */
 export function createRouter(deps: Deps, options: RouterOptions) {
   const app = new Hono<AppEnv>()
-  const docs = new OpenApiRegistry()
 
   app.use('*', async (c, next) => {
     c.set('deps', deps)
@@ -75,68 +74,67 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   )
   app.use('/v1/*', authenticate())
 
-  app.route('/v1', keyRoutes(docs))
-  app.route('/v1', storyRoutes(docs))
-  app.route('/v1', updateRoutes(docs))
-  app.route('/v1', eventRoutes(docs))
-  app.route('/v1', streamRoutes(docs, options.streams))
-  app.route('/v1', feedRoutes(docs, deps))
-  app.route('/v1', webhookRoutes(docs))
-  app.route('/', healthRoutes(docs, options.ready))
-  app.route('/', webRoutes(docs))
+  app.route('/v1', keyRoutes())
+  app.route('/v1', storyRoutes())
+  app.route('/v1', updateRoutes())
+  app.route('/v1', eventRoutes())
+  app.route('/v1', streamRoutes(options.streams))
+  app.route('/v1', feedRoutes(deps))
+  app.route('/v1', webhookRoutes())
+  app.route('/', healthRoutes(options.ready))
+  app.route('/', webRoutes())
+  app.route('/', apiReferenceRoutes())
 
-  docs.add({
-    method: 'get',
-    path: '/v1/live',
-    tag: 'Live',
-    access: 'public',
-    summary: 'Live websocket (upgrade): follow stories and receive their events as they happen',
-    description:
-      'Upgrade to a websocket. Key as `Authorization: Bearer` or `?key=`. Client frames: `{"type":"subscribe","story","since"?}`, `{"type":"unsubscribe","story"}`. Server frames: `subscribed`, `event`, `reset`, `unsubscribed`, `error`. Per story, each seq at most once, ascending, no gaps. Close codes: 1008 policy (revoked key, abuse), 1009 frame over 16 KiB, 1012 server restarting, 1013 reader too slow. See docs/live-protocol.md.',
-    responses: {
-      101: { description: 'Switching protocols' },
-      401: { description: 'Invalid or revoked key' },
-      426: { description: 'A plain HTTP request without an Upgrade (`upgrade_required`)' },
-      503: { description: 'Shutting down, or the key could not be verified' },
-    },
-  })
   // A plain GET reaching here did not ask to upgrade (upgrades never reach Hono: the live server takes them).
-  app.get('/v1/live', (c) => {
-    c.header('Upgrade', 'websocket')
-    return c.json(
-      errorBody('upgrade_required', 'this endpoint speaks websocket: send an Upgrade request'),
-      426,
-    )
-  })
-  docs.add({
-    method: 'get',
-    path: '/openapi.json',
-    tag: 'Operations',
-    access: 'public',
-    summary: 'This OpenAPI 3.1 document',
-    responses: { 200: { description: 'OpenAPI document' } },
-  })
-  let document: object | null = null
-  app.get('/openapi.json', (c) => {
-    document ??= docs.document({
-      title: 'Liveline API',
-      version: options.version,
+  app.get(
+    '/v1/live',
+    describe({
+      operationId: 'connectLive',
+      tag: 'Live',
+      access: 'public',
+      summary: 'Live websocket (upgrade): follow stories and receive their events as they happen',
       description:
-        'Realtime live-blog backend. Live updates: websocket `GET /v1/live` (see docs/live-protocol.md). Errors: `{"error":{"code","message","details"?}}`.',
-    })
-    return c.json(document)
-  })
-  docs.add({
-    method: 'get',
-    path: '/docs',
-    tag: 'Operations',
-    access: 'public',
-    summary: 'Interactive API reference (Scalar) for this document',
-    responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
-  })
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Liveline API' }))
+        'Upgrade to a websocket. Key as `Authorization: Bearer` or `?key=`. Client frames: `{"type":"subscribe","story","since"?}`, `{"type":"unsubscribe","story"}`. Server frames: `subscribed`, `event`, `reset`, `unsubscribed`, `error`. Per story, each seq at most once, ascending, no gaps. Close codes: 1008 policy (revoked key, abuse), 1009 frame over 16 KiB, 1012 server restarting, 1013 reader too slow. See docs/live-protocol.md.',
+      responses: {
+        101: { description: 'Switching protocols' },
+        401: { description: 'Invalid or revoked key' },
+        426: { description: 'A plain HTTP request without an Upgrade (`upgrade_required`)' },
+        503: { description: 'Shutting down, or the key could not be verified' },
+        // The upgrade is the only success; `default` covers what else may go wrong, as for every route.
+        default: { description: 'Any other error, in the contract\u2019s error shape' },
+      },
+    }),
+    (c) => {
+      c.header('Upgrade', 'websocket')
+      return c.json(
+        errorBody('upgrade_required', 'this endpoint speaks websocket: send an Upgrade request'),
+        426,
+      )
+    },
+  )
+  // Generated from the routes above on first request, then kept: routes do not change at run time.
+  let document: Promise<object> | null = null
+  app.get(
+    '/openapi.json',
+    describe({
+      operationId: 'getOpenApiDocument',
+      tag: 'Operations',
+      access: 'public',
+      summary: 'This OpenAPI 3.1 document',
+      responses: { 200: { description: 'OpenAPI document' } },
+    }),
+    async (c) => {
+      document ??= openApiDocument(app, { version: options.version, publicUrl: options.publicUrl })
+      try {
+        return c.json(await document)
+      } catch (err) {
+        document = null // a failed build is not kept: the next request tries again
+        throw err
+      }
+    },
+  )
 
   app.onError(handleError)
   app.notFound(handleNotFound)
-  return { app, docs }
+  return { app }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { httpAppWithoutServices } from '../scripts/openapi-document.js'
 import { keyFor, makeStory, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer } from './helpers/server.js'
 import { connectReader } from './helpers/ws-client.js'
@@ -47,6 +48,7 @@ describe('operations endpoints', () => {
       'GET /metrics',
       'GET /openapi.json',
       'GET /docs',
+      'GET /docs/api-reference.js',
       'GET /s/{slug}',
       'GET /s/{slug}/fragment',
       'GET /desk',
@@ -55,6 +57,45 @@ describe('operations endpoints', () => {
       'GET /assets/{name}',
     ]
     expect([...documented].sort()).toEqual(expected.sort())
+  })
+
+  it('documents every route Hono answers, so a route cannot exist without its documentation', async () => {
+    const app = httpAppWithoutServices()
+    const doc = await (await app.request('/openapi.json')).json()
+    // app.use() middleware registers as ALL; every route proper has a method.
+    const routes = app.routes.filter((r) => r.method !== 'ALL')
+    expect(routes.length).toBeGreaterThan(40)
+    const undocumented = routes
+      .map((r) => ({ method: r.method.toLowerCase(), path: r.path.replace(/:(\w+)/g, '{$1}') }))
+      .filter(({ method, path }) => !doc.paths[path]?.[method])
+      .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
+    expect(undocumented).toEqual([])
+  })
+
+  it('names every operation with a unique camelCase operationId and documents a response for it', async () => {
+    const doc = (await server.api().get('/openapi.json')).body
+    const ids: string[] = []
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(ops)) {
+        ids.push(op.operationId)
+        expect(op.summary, op.operationId).toBeTruthy()
+        expect(Object.keys(op.responses).length, op.operationId).toBeGreaterThan(0)
+      }
+    }
+    expect(ids.every((id) => /^[a-z][a-zA-Z]+$/.test(id))).toBe(true)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(doc.paths['/v1/stories/{story}/updates'].post.operationId).toBe('createUpdate')
+    expect(doc.info.license).toEqual({ name: 'MIT', identifier: 'MIT' })
+    expect(doc.servers).toEqual([{ url: '/', description: 'This Liveline' }])
+  })
+
+  it('documents validation failures in the contract error shape', async () => {
+    const doc = (await server.api().get('/openapi.json')).body
+    const bad = doc.paths['/v1/stories'].post.responses['400']
+    expect(bad.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' })
+    expect(doc.components.schemas.Error.required).toEqual(['error'])
+    const query = doc.paths['/v1/stories'].get.parameters.map((p: any) => p.name)
+    expect(query).toEqual(expect.arrayContaining(['limit', 'cursor', 'status']))
   })
 
   it('documents request bodies from the same schemas that validate them', async () => {
@@ -68,11 +109,29 @@ describe('operations endpoints', () => {
     expect(body.properties.blocks.maxItems).toBe(50)
   })
 
-  it('serves interactive API docs at /docs', async () => {
-    const res = await server.api().get('/docs')
+  it('serves the interactive API reference at /docs from this server alone', async () => {
+    const res = await fetch(`${server.url}/docs`)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/html')
-    expect(res.body).toContain('/openapi.json')
+    const html = await res.text()
+    expect(html).toContain('/openapi.json')
+    // Nothing loads from another host: no absolute or protocol-relative URL, and CSP allows only this origin.
+    expect(html).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+/i)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("default-src 'none'")
+    expect(csp).toContain("script-src 'self';")
+    expect(csp).toContain("connect-src 'self';")
+    expect(csp).not.toMatch(/https?:|\*|\bdata:.*script/)
+    const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1])
+    expect(scripts).toEqual(['/docs/api-reference.js'])
+    const bundle = await fetch(`${server.url}${scripts[0]}`)
+    expect(bundle.status).toBe(200)
+    expect(bundle.headers.get('content-type')).toContain('text/javascript')
+    expect(await bundle.text()).toContain('@scalar/api-reference')
+    const again = await fetch(`${server.url}${scripts[0]}`, {
+      headers: { 'If-None-Match': bundle.headers.get('etag') ?? '' },
+    })
+    expect(again.status).toBe(304)
   })
 
   it('exposes Prometheus metrics for connections, subscriptions, events and frames', async () => {

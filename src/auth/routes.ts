@@ -1,64 +1,77 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import type { OpenApiRegistry } from '../http/openapi.js'
+import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, UNAUTHORIZED } from '../http/responses.js'
 import { validate } from '../http/validate.js'
 import { createKey, listKeys, revokeKey } from './keys.js'
 import { requireAction } from './middleware.js'
 import { CreatedKey, CreateKeyInput, KeyList } from './schema.js'
 
-export function keyRoutes(docs: OpenApiRegistry) {
+export function keyRoutes() {
   const app = new Hono<AppEnv>()
   const tag = 'Keys'
 
-  docs.add({
-    method: 'post',
-    path: '/v1/keys',
-    tag,
-    access: 'admin',
-    summary: 'Create an API key',
-    description: 'The `key` is shown only in this response; only its hash is stored.',
-    body: CreateKeyInput,
-    responses: {
-      201: { description: 'Created', schema: CreatedKey },
-      ...INVALID,
-      ...UNAUTHORIZED,
-      ...FORBIDDEN,
+  app.post(
+    '/keys',
+    describe({
+      operationId: 'createKey',
+      tag,
+      access: 'admin',
+      summary: 'Create an API key',
+      description: 'The `key` is shown only in this response; only its hash is stored.',
+      responses: {
+        201: { description: 'Created', schema: CreatedKey },
+        ...INVALID,
+        ...UNAUTHORIZED,
+        ...FORBIDDEN,
+      },
+    }),
+    requireAction('keys:manage'),
+    validate('json', CreateKeyInput),
+    async (c) => {
+      return c.json(await createKey(c.var.deps, c.req.valid('json')), 201)
     },
-  })
-  app.post('/keys', requireAction('keys:manage'), validate('json', CreateKeyInput), async (c) => {
-    return c.json(await createKey(c.var.deps, c.req.valid('json')), 201)
-  })
+  )
 
-  docs.add({
-    method: 'get',
-    path: '/v1/keys',
-    tag,
-    access: 'admin',
-    summary: 'List API keys (never the keys themselves)',
-    responses: { 200: { description: 'Keys, newest first', schema: KeyList }, ...UNAUTHORIZED, ...FORBIDDEN },
-  })
-  app.get('/keys', requireAction('keys:manage'), async (c) => c.json(await listKeys(c.var.deps)))
+  app.get(
+    '/keys',
+    describe({
+      operationId: 'listKeys',
+      tag,
+      access: 'admin',
+      summary: 'List API keys (never the keys themselves)',
+      responses: {
+        200: { description: 'Keys, newest first', schema: KeyList },
+        ...UNAUTHORIZED,
+        ...FORBIDDEN,
+      },
+    }),
+    requireAction('keys:manage'),
+    async (c) => c.json(await listKeys(c.var.deps)),
+  )
 
-  docs.add({
-    method: 'delete',
-    path: '/v1/keys/:id',
-    tag,
-    access: 'admin',
-    summary: 'Revoke an API key',
-    description:
-      'The key stops working at once; live connections opened with it are closed on every instance.',
-    responses: {
-      204: { description: 'Revoked' },
-      404: { description: 'No such key' },
-      ...UNAUTHORIZED,
-      ...FORBIDDEN,
+  app.delete(
+    '/keys/:id',
+    describe({
+      operationId: 'revokeKey',
+      tag,
+      access: 'admin',
+      summary: 'Revoke an API key',
+      description:
+        'The key stops working at once; live connections opened with it are closed on every instance.',
+      responses: {
+        204: { description: 'Revoked' },
+        404: { description: 'No such key' },
+        ...UNAUTHORIZED,
+        ...FORBIDDEN,
+      },
+    }),
+    requireAction('keys:manage'),
+    async (c) => {
+      await revokeKey(c.var.deps, c.req.param('id'))
+      return c.body(null, 204)
     },
-  })
-  app.delete('/keys/:id', requireAction('keys:manage'), async (c) => {
-    await revokeKey(c.var.deps, c.req.param('id'))
-    return c.body(null, 204)
-  })
+  )
 
   return app
 }

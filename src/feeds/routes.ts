@@ -3,7 +3,7 @@ import * as v from 'valibot'
 import type { Deps } from '../deps.js'
 import { publicBaseUrl } from '../http/base-url.js'
 import type { AppEnv } from '../http/env.js'
-import type { OpenApiRegistry, RouteDoc } from '../http/openapi.js'
+import { describe, type OperationDoc } from '../http/openapi.js'
 import { INVALID, STORY_NOT_FOUND } from '../http/responses.js'
 import { validate } from '../http/validate.js'
 import {
@@ -49,17 +49,20 @@ function send(c: Context<AppEnv>, feed: FeedResult): Response {
   return c.body(feed.body ?? '', 200)
 }
 
-function routeDoc(path: string, format: FeedFormat, summary: string, responses: RouteDoc['responses']) {
+function routeDoc(
+  operationId: string,
+  format: FeedFormat,
+  summary: string,
+  responses: OperationDoc['responses'],
+): OperationDoc {
   const { name, schema } = FORMAT_DOCS[format]
   return {
-    method: 'get',
-    path,
+    operationId: `${operationId}${format.charAt(0).toUpperCase()}${format.slice(1)}`,
     tag: 'Syndication',
     access: 'public',
     summary: `${summary} (${name})`,
     description:
       'Updates newest first (`limit`, default 50, at most 200); deleted updates are absent. Every answer carries a strong `ETag` and `Last-Modified`; send them back as `If-None-Match` / `If-Modified-Since` for a 304. See docs/feeds.md.',
-    query: FeedQuery,
     headers: CONDITIONAL_HEADERS,
     responses: {
       200: { description: `The feed as ${name}`, schema, contentType: FEED_CONTENT_TYPES[format] },
@@ -67,30 +70,34 @@ function routeDoc(path: string, format: FeedFormat, summary: string, responses: 
       ...INVALID,
       ...responses,
     },
-  } satisfies RouteDoc
+  }
 }
 
 /** Atom, JSON Feed and RSS for each story and for all live stories. */
-export function feedRoutes(docs: OpenApiRegistry, deps: Deps) {
+export function feedRoutes(deps: Deps) {
   const app = new Hono<AppEnv>()
   const state = createFeedState(deps.metrics.registry)
 
   for (const format of FEED_FORMATS) {
-    docs.add(
-      routeDoc(`/v1/stories/:story/feed.${format}`, format, 'A story\u2019s feed', {
-        ...STORY_NOT_FOUND,
-      }),
+    app.get(
+      `/stories/:story/feed.${format}`,
+      describe(routeDoc('getStoryFeed', format, 'A story\u2019s feed', { ...STORY_NOT_FOUND })),
+      validate('query', FeedQuery),
+      async (c) => {
+        const args = feedArgs(c, format, c.req.valid('query').limit)
+        return send(c, await getStoryFeed(c.var.deps, state, c.var.principal, c.req.param('story'), args))
+      },
     )
-    app.get(`/stories/:story/feed.${format}`, validate('query', FeedQuery), async (c) => {
-      const args = feedArgs(c, format, c.req.valid('query').limit)
-      return send(c, await getStoryFeed(c.var.deps, state, c.var.principal, c.req.param('story'), args))
-    })
   }
   for (const format of FEED_FORMATS) {
-    docs.add(routeDoc(`/v1/feed.${format}`, format, 'Updates from all live stories', {}))
-    app.get(`/feed.${format}`, validate('query', FeedQuery), async (c) => {
-      return send(c, await getLiveFeed(c.var.deps, state, feedArgs(c, format, c.req.valid('query').limit)))
-    })
+    app.get(
+      `/feed.${format}`,
+      describe(routeDoc('getLiveFeed', format, 'Updates from all live stories', {})),
+      validate('query', FeedQuery),
+      async (c) => {
+        return send(c, await getLiveFeed(c.var.deps, state, feedArgs(c, format, c.req.valid('query').limit)))
+      },
+    )
   }
   return app
 }

@@ -1,23 +1,52 @@
-import { toJsonSchema } from '@valibot/to-json-schema'
+import type { Env, Hono, MiddlewareHandler, Schema } from 'hono'
+import { type DescribeRouteOptions, describeRoute, generateSpecs, resolver } from 'hono-openapi'
 import type * as v from 'valibot'
 
-type Method = 'get' | 'post' | 'patch' | 'delete'
 type Access = 'public' | 'editor' | 'partner' | 'admin'
 
-export interface RouteDoc {
-  method: Method
-  /** Hono-style path (`/v1/stories/:story`); turned into OpenAPI's `{story}`. */
-  path: string
+/** Every tag an operation may carry, in the order the reference shows them. */
+export const API_TAGS = [
+  {
+    name: 'Keys',
+    description:
+      'API keys. The admin key gives each editor, partner or tool its own key; its name is the author of what is posted with it.',
+  },
+  { name: 'Stories', description: 'Live stories: create, list, read, edit, pin an update, end.' },
+  { name: 'Updates', description: 'The posts of a story: text, quote, image and embed blocks.' },
+  { name: 'Events', description: 'Each story\u2019s ordered change log (`seq` 1, 2, 3 \u2026, no gaps).' },
+  { name: 'Live', description: 'Follow stories as they change: websocket and server-sent events.' },
+  { name: 'Syndication', description: 'Atom, JSON Feed and RSS feeds with conditional GET.' },
+  {
+    name: 'Webhooks',
+    description: 'Signed deliveries of a story\u2019s events to partners\u2019 endpoints.',
+  },
+  { name: 'Operations', description: 'Health, readiness, metrics and this document.' },
+  { name: 'Browser', description: 'Reader pages, the embeddable widget, the client module and the desk.' },
+] as const
+
+export type ApiTag = (typeof API_TAGS)[number]['name']
+
+export interface ResponseDoc {
+  description: string
+  /** The body's schema; error statuses without one get the shared Error schema. */
+  schema?: v.GenericSchema
+  /** Defaults to application/json. A non-JSON type without a schema is documented as a string. */
+  contentType?: string
+}
+
+/** What one route documents beside its handler; request bodies and queries come from `validate()`. */
+export interface OperationDoc {
+  /** camelCase verb and noun, unique in the document: client generators name methods after it. */
+  operationId: string
   summary: string
   description?: string
-  tag: string
+  tag: ApiTag
   access: Access
-  query?: v.ObjectSchema<v.ObjectEntries, undefined>
-  body?: v.GenericSchema
   headers?: Array<{ name: string; description: string }>
-  /** status -> description and optional body schema (error responses use the shared Error schema). */
-  responses: Record<number, { description: string; schema?: v.GenericSchema; contentType?: string }>
+  responses: { [status: number]: ResponseDoc; default?: ResponseDoc }
 }
+
+const ERROR_REF = { $ref: '#/components/schemas/Error' }
 
 const ERROR_SCHEMA = {
   type: 'object',
@@ -35,94 +64,101 @@ const ERROR_SCHEMA = {
   },
 }
 
-const jsonSchema = (schema: v.GenericSchema, typeMode: 'input' | 'output') =>
-  toJsonSchema(schema, { target: 'draft-2020-12', typeMode, errorMode: 'ignore' })
+/** Options for @valibot/to-json-schema: responses show what the server sends (after transforms). */
+const OUTPUT_SCHEMA = { options: { typeMode: 'output', target: 'draft-2020-12' } }
+/** Requests show what a client sends (before transforms). */
+export const INPUT_SCHEMA = { options: { typeMode: 'input', target: 'draft-2020-12' } }
+
+function responseObject(status: string, doc: ResponseDoc) {
+  const { description, schema, contentType } = doc
+  if (schema)
+    return {
+      description,
+      content: { [contentType ?? 'application/json']: { schema: resolver(schema as never, OUTPUT_SCHEMA) } },
+    }
+  if (contentType) return { description, content: { [contentType]: { schema: { type: 'string' } } } }
+  if (status === 'default' || Number(status) >= 400)
+    return { description, content: { 'application/json': { schema: ERROR_REF } } }
+  return { description }
+}
 
 /**
- * Route documentation kept next to each route and built from the same valibot schemas that
- * validate requests, so the served OpenAPI document cannot drift from what the code accepts.
+ * The route's entry in the OpenAPI document, as a middleware placed before its validators and
+ * handler: the document is generated from the routes Hono knows, so a route cannot go undocumented.
+ * @example app.get('/stories/:story', describe({ operationId: 'getStory', ... }), handler)
  */
-export class OpenApiRegistry {
-  readonly #routes: RouteDoc[] = []
-
-  add(doc: RouteDoc): void {
-    this.#routes.push(doc)
+export function describe(doc: OperationDoc): MiddlewareHandler {
+  const responses: Record<string, unknown> = {}
+  for (const [status, response] of Object.entries(doc.responses))
+    responses[status] = responseObject(status, response)
+  const spec = {
+    operationId: doc.operationId,
+    summary: doc.summary,
+    description: doc.description,
+    tags: [doc.tag],
+    security: doc.access === 'public' ? [{}, { bearer: [] }] : [{ bearer: [] }],
+    'x-required-role': doc.access === 'public' ? undefined : doc.access,
+    parameters: doc.headers?.map((h) => ({
+      name: h.name,
+      in: 'header',
+      required: false,
+      schema: { type: 'string' },
+      description: h.description,
+    })),
+    responses,
   }
+  return describeRoute(spec as DescribeRouteOptions)
+}
 
-  get routes(): readonly RouteDoc[] {
-    return this.#routes
-  }
+const PATH_PARAMETER_DESCRIPTIONS: Record<string, string> = {
+  story: 'Story id or slug',
+  slug: 'The story\u2019s slug',
+}
 
-  document(info: { title: string; version: string; description: string }): object {
-    const paths: Record<string, Record<string, unknown>> = {}
-    for (const route of this.#routes) {
-      const path = route.path.replace(/:(\w+)/g, '{$1}')
-      const parameters: unknown[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
-        name: m[1],
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-        description: m[1] === 'story' ? 'story id or slug' : undefined,
-      }))
-      if (route.query) {
-        const schema = jsonSchema(route.query, 'input') as {
-          properties?: Record<string, unknown>
-          required?: string[]
-        }
-        for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-          parameters.push({
-            name,
-            in: 'query',
-            required: schema.required?.includes(name) ?? false,
-            schema: prop,
-          })
-        }
-      }
-      for (const h of route.headers ?? []) {
-        parameters.push({
-          name: h.name,
-          in: 'header',
-          required: false,
-          schema: { type: 'string' },
-          description: h.description,
-        })
-      }
-      const responses: Record<string, unknown> = {}
-      for (const [status, r] of Object.entries(route.responses)) {
-        const contentType = r.contentType ?? 'application/json'
-        responses[status] = {
-          description: r.description,
-          ...(r.schema
-            ? { content: { [contentType]: { schema: jsonSchema(r.schema, 'output') } } }
-            : Number(status) >= 400
-              ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
-              : {}),
-        }
-      }
-      paths[path] ??= {}
-      paths[path][route.method] = {
-        summary: route.summary,
-        description: route.description,
-        tags: [route.tag],
-        security: route.access === 'public' ? [{}, { bearer: [] }] : [{ bearer: [] }],
-        'x-required-role': route.access === 'public' ? undefined : route.access,
-        parameters,
-        requestBody: route.body
-          ? { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } }
-          : undefined,
-        responses,
-      }
-    }
-    return {
-      openapi: '3.1.0',
-      info,
-      paths,
+export interface OpenApiInfo {
+  version: string
+  /** The configured public origin; unset, the document's server is this origin (`/`). */
+  publicUrl?: string
+}
+
+/** The OpenAPI 3.1 document of every route `app` has, built from their `describe()` and `validate()`. */
+export async function openApiDocument<E extends Env, S extends Schema, P extends string>(
+  app: Hono<E, S, P>,
+  info: OpenApiInfo,
+) {
+  const document = await generateSpecs(app, {
+    documentation: {
+      info: {
+        title: 'Liveline API',
+        version: info.version,
+        description:
+          'Realtime live-blog backend. Live updates: websocket `GET /v1/live` (see docs/live-protocol.md). Errors: `{"error":{"code","message","details"?}}`.',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: info.publicUrl ?? '/', description: 'This Liveline' }],
+      tags: API_TAGS.map((t) => ({ ...t })),
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API key from POST /v1/keys' },
         },
-        schemas: { Error: ERROR_SCHEMA },
+        schemas: { Error: ERROR_SCHEMA as never },
       },
+    },
+    // Feeds, scripts and this document have dots in their paths: they are routes, not static files.
+    excludeStaticFile: false,
+    defaultValidationErrorResponse: {
+      description: 'Validation failed (`invalid_request`, `details` names each bad field)',
+      content: { 'application/json': { schema: ERROR_REF } },
+    },
+  })
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item ?? {})) {
+      for (const parameter of (operation as { parameters?: Array<Record<string, unknown>> }).parameters ??
+        []) {
+        const described = PATH_PARAMETER_DESCRIPTIONS[String(parameter.name)]
+        if (parameter.in === 'path' && described && !parameter.description) parameter.description = described
+      }
     }
   }
+  return document
 }

@@ -1,16 +1,24 @@
 import type { ValidationTargets } from 'hono'
-import { validator } from 'hono/validator'
+import { uniqueSymbol, validator } from 'hono-openapi'
 import * as v from 'valibot'
 import { AppError } from '../errors.js'
+import { INPUT_SCHEMA } from './openapi.js'
 
 type Schema = v.GenericSchema
 
+/** A Standard Schema issue (valibot's issues are ones). */
+interface Issue {
+  readonly message: string
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: unknown }>
+}
+
 /** `{ "blocks.0.url": "must be an http or https URL" }`: each bad field by its path. */
-export function issueDetails(issues: readonly v.BaseIssue<unknown>[]): Record<string, string> {
+export function issueDetails(issues: readonly Issue[]): Record<string, string> {
   const details: Record<string, string> = {}
   for (const issue of issues) {
-    const path = v.getDotPath(issue) ?? '(body)'
-    details[path] ??= issue.message
+    const keys = (issue.path ?? []).map((segment) => (typeof segment === 'object' ? segment.key : segment))
+    const readable = keys.length > 0 && keys.every((k) => typeof k === 'string' || typeof k === 'number')
+    details[readable ? keys.join('.') : '(body)'] ??= issue.message
   }
   return details
 }
@@ -27,13 +35,26 @@ const TARGET_NAMES: Partial<Record<keyof ValidationTargets, string>> = {
   query: 'query',
 }
 
+const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i
+
 /**
- * Hono validator middleware backed by a valibot schema: `c.req.valid(target)` is then typed by
- * the schema's output, and failures use the contract's error shape.
+ * Validator middleware backed by a valibot schema: `c.req.valid(target)` is then typed by the
+ * schema's output, failures use the contract's error shape, and the schema documents the request
+ * in the OpenAPI document (body or query parameters).
  * @example app.post('/x', validate('json', CreateStoryInput), (c) => c.json(c.req.valid('json')))
  */
 export function validate<T extends keyof ValidationTargets, S extends Schema>(target: T, schema: S) {
-  return validator(target, (value, c) => {
+  const what = TARGET_NAMES[target] ?? target
+  const validating = validator(
+    target,
+    schema,
+    (result) => {
+      if (!result.success)
+        throw new AppError('invalid_request', `invalid ${what}`, issueDetails(result.error))
+    },
+    INPUT_SCHEMA,
+  )
+  const middleware: typeof validating = async (c, next) => {
     // Without this, a JSON body sent with another Content-Type reads as empty and the error names missing fields.
     if (target === 'json' && !JSON_MEDIA_TYPE.test(c.req.header('Content-Type') ?? '')) {
       throw new AppError(
@@ -44,8 +65,10 @@ export function validate<T extends keyof ValidationTargets, S extends Schema>(ta
         },
       )
     }
-    return parseOrThrow(schema, value, TARGET_NAMES[target] ?? target) as v.InferOutput<S>
+    return validating(c, next)
+  }
+  // The document generator finds a route's schemas by this marker on its middleware.
+  return Object.assign(middleware, {
+    [uniqueSymbol]: (validating as unknown as Record<symbol, unknown>)[uniqueSymbol],
   })
 }
-
-const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i

@@ -3,7 +3,7 @@ import { callerOf, requireAction } from '../auth/middleware.js'
 import { AppError } from '../errors.js'
 import { cachePolicyFor, sendConditionalJson } from '../http/conditional.js'
 import type { AppEnv } from '../http/env.js'
-import type { OpenApiRegistry } from '../http/openapi.js'
+import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
 import { validate } from '../http/validate.js'
 import { PageQuery } from '../lib/page-query.js'
@@ -13,39 +13,37 @@ import { createUpdate, deleteUpdate, editUpdate, getUpdate, listUpdates } from '
 
 const UPDATE_NOT_FOUND = { 404: { description: 'No such story or update (deleted updates are gone)' } }
 
-export function updateRoutes(docs: OpenApiRegistry) {
+export function updateRoutes() {
   const app = new Hono<AppEnv>()
   const tag = 'Updates'
 
-  docs.add({
-    method: 'post',
-    path: '/v1/stories/:story/updates',
-    tag,
-    access: 'editor',
-    summary: 'Post an update to a story',
-    description:
-      'Appends `update.created` (and `story.updated` when `pinned`). With `Idempotency-Key`, a retry with the same key and body returns the first update with `Idempotent-Replayed: true`; the same key with another body is 422.',
-    headers: [
-      {
-        name: 'Idempotency-Key',
-        description: `Any string up to ${MAX_IDEMPOTENCY_KEY} characters, unique per post`,
-      },
-    ],
-    body: CreateUpdateInput,
-    responses: {
-      201: { description: 'Posted (or replayed)', schema: Update },
-      ...INVALID,
-      ...UNAUTHORIZED,
-      ...FORBIDDEN,
-      ...STORY_NOT_FOUND,
-      409: { description: 'The story has ended (`story_ended`)' },
-      413: { description: 'Body over the size limit' },
-      422: { description: 'Idempotency-Key reused with a different body (`idempotency_key_reused`)' },
-      ...UNAVAILABLE,
-    },
-  })
   app.post(
     '/stories/:story/updates',
+    describe({
+      operationId: 'createUpdate',
+      tag,
+      access: 'editor',
+      summary: 'Post an update to a story',
+      description:
+        'Appends `update.created` (and `story.updated` when `pinned`). With `Idempotency-Key`, a retry with the same key and body returns the first update with `Idempotent-Replayed: true`; the same key with another body is 422.',
+      headers: [
+        {
+          name: 'Idempotency-Key',
+          description: `Any string up to ${MAX_IDEMPOTENCY_KEY} characters, unique per post`,
+        },
+      ],
+      responses: {
+        201: { description: 'Posted (or replayed)', schema: Update },
+        ...INVALID,
+        ...UNAUTHORIZED,
+        ...FORBIDDEN,
+        ...STORY_NOT_FOUND,
+        409: { description: 'The story has ended (`story_ended`)' },
+        413: { description: 'Body over the size limit' },
+        422: { description: 'Idempotency-Key reused with a different body (`idempotency_key_reused`)' },
+        ...UNAVAILABLE,
+      },
+    }),
     requireAction('stories:write'),
     validate('json', CreateUpdateInput),
     async (c) => {
@@ -69,55 +67,57 @@ export function updateRoutes(docs: OpenApiRegistry) {
     },
   )
 
-  docs.add({
-    method: 'get',
-    path: '/v1/stories/:story/updates',
-    tag,
-    access: 'public',
-    summary: 'List a story\u2019s updates, newest first',
-    query: PageQuery,
-    responses: {
-      200: { description: 'A page of updates', schema: UpdateList },
-      ...INVALID,
-      ...STORY_NOT_FOUND,
+  app.get(
+    '/stories/:story/updates',
+    describe({
+      operationId: 'listUpdates',
+      tag,
+      access: 'public',
+      summary: 'List a story\u2019s updates, newest first',
+      responses: {
+        200: { description: 'A page of updates', schema: UpdateList },
+        ...INVALID,
+        ...STORY_NOT_FOUND,
+      },
+    }),
+    validate('query', PageQuery),
+    async (c) => {
+      const page = await listUpdates(c.var.deps, c.var.principal, c.req.param('story'), c.req.valid('query'))
+      return sendConditionalJson(c, page, cachePolicyFor(c.var.principal))
     },
-  })
-  app.get('/stories/:story/updates', validate('query', PageQuery), async (c) => {
-    const page = await listUpdates(c.var.deps, c.var.principal, c.req.param('story'), c.req.valid('query'))
-    return sendConditionalJson(c, page, cachePolicyFor(c.var.principal))
-  })
+  )
 
-  docs.add({
-    method: 'get',
-    path: '/v1/stories/:story/updates/:id',
-    tag,
-    access: 'public',
-    summary: 'Get one update',
-    responses: { 200: { description: 'The update', schema: Update }, ...UPDATE_NOT_FOUND },
-  })
-  app.get('/stories/:story/updates/:id', async (c) => {
-    return c.json(await getUpdate(c.var.deps, c.var.principal, c.req.param('story'), c.req.param('id')))
-  })
-
-  docs.add({
-    method: 'patch',
-    path: '/v1/stories/:story/updates/:id',
-    tag,
-    access: 'editor',
-    summary: 'Edit an update',
-    description:
-      'Sets `editedAt` and appends `update.edited`. Edits are allowed after a story has ended (corrections).',
-    body: EditUpdateInput,
-    responses: {
-      200: { description: 'The edited update', schema: Update },
-      ...INVALID,
-      ...UNAUTHORIZED,
-      ...FORBIDDEN,
-      ...UPDATE_NOT_FOUND,
+  app.get(
+    '/stories/:story/updates/:id',
+    describe({
+      operationId: 'getUpdate',
+      tag,
+      access: 'public',
+      summary: 'Get one update',
+      responses: { 200: { description: 'The update', schema: Update }, ...UPDATE_NOT_FOUND },
+    }),
+    async (c) => {
+      return c.json(await getUpdate(c.var.deps, c.var.principal, c.req.param('story'), c.req.param('id')))
     },
-  })
+  )
+
   app.patch(
     '/stories/:story/updates/:id',
+    describe({
+      operationId: 'editUpdate',
+      tag,
+      access: 'editor',
+      summary: 'Edit an update',
+      description:
+        'Sets `editedAt` and appends `update.edited`. Edits are allowed after a story has ended (corrections).',
+      responses: {
+        200: { description: 'The edited update', schema: Update },
+        ...INVALID,
+        ...UNAUTHORIZED,
+        ...FORBIDDEN,
+        ...UPDATE_NOT_FOUND,
+      },
+    }),
     requireAction('stories:write'),
     validate('json', EditUpdateInput),
     async (c) => {
@@ -126,20 +126,24 @@ export function updateRoutes(docs: OpenApiRegistry) {
     },
   )
 
-  docs.add({
-    method: 'delete',
-    path: '/v1/stories/:story/updates/:id',
-    tag,
-    access: 'editor',
-    summary: 'Delete an update',
-    description: 'Appends `update.deleted` (and `story.updated` when it was pinned: the story is unpinned).',
-    responses: { 204: { description: 'Deleted' }, ...UNAUTHORIZED, ...FORBIDDEN, ...UPDATE_NOT_FOUND },
-  })
-  app.delete('/stories/:story/updates/:id', requireAction('stories:write'), async (c) => {
-    const { story, id } = c.req.param()
-    await deleteUpdate(c.var.deps, story, id)
-    return c.body(null, 204)
-  })
+  app.delete(
+    '/stories/:story/updates/:id',
+    describe({
+      operationId: 'deleteUpdate',
+      tag,
+      access: 'editor',
+      summary: 'Delete an update',
+      description:
+        'Appends `update.deleted` (and `story.updated` when it was pinned: the story is unpinned).',
+      responses: { 204: { description: 'Deleted' }, ...UNAUTHORIZED, ...FORBIDDEN, ...UPDATE_NOT_FOUND },
+    }),
+    requireAction('stories:write'),
+    async (c) => {
+      const { story, id } = c.req.param()
+      await deleteUpdate(c.var.deps, story, id)
+      return c.body(null, 204)
+    },
+  )
 
   return app
 }

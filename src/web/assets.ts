@@ -1,16 +1,7 @@
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { type StaticFile, staticFile } from '../http/static-file.js'
 
-/** A static file held in memory with its validator, and compressed once so no request pays for it. */
-export interface Asset {
-  body: string
-  /** Brotli at its best quality: slow, but done once at start. */
-  br: Buffer
-  gzip: Buffer
-  contentType: string
-  etag: string
-}
+export type Asset = StaticFile
 
 const TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',
@@ -41,13 +32,7 @@ export function loadAssets(dir: URL = assetsDir()): Map<string, Asset> {
   const assets = new Map<string, Asset>()
   for (const name of ASSET_FILES) {
     const body = readFileSync(new URL(name, dir), 'utf8')
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`
-    const br = brotliCompressSync(body, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY },
-    })
-    const gzip = gzipSync(body, { level: constants.Z_BEST_COMPRESSION })
-    const contentType = TYPES[name.split('.').pop() ?? ''] ?? 'text/plain'
-    assets.set(name, { body, br, gzip, etag, contentType })
+    assets.set(name, staticFile(body, TYPES[name.split('.').pop() ?? ''] ?? 'text/plain'))
   }
   return assets
 }

@@ -2,11 +2,10 @@ import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import { AppError } from '../errors.js'
 import { publicBaseUrl } from '../http/base-url.js'
-import { encodedEtag, negotiateEncoding } from '../http/compress.js'
 import { sendConditional } from '../http/conditional.js'
 import type { AppEnv } from '../http/env.js'
-import type { OpenApiRegistry } from '../http/openapi.js'
-import { etagMatches } from '../lib/etag.js'
+import { describe, type OperationDoc } from '../http/openapi.js'
+import { serveStaticFile } from '../http/static-file.js'
 import { CursorParam } from '../lib/page-query.js'
 import { type Asset, loadAssets } from './assets.js'
 import { renderDeskPage } from './desk-page.js'
@@ -37,21 +36,32 @@ function pageHeaders(c: Context<AppEnv>): void {
 }
 
 function serveAsset(c: Context<AppEnv>, asset: Asset): Response {
-  c.header('ETag', asset.etag)
-  c.header('Cache-Control', ASSET_CACHE)
-  c.header('X-Content-Type-Options', 'nosniff')
   // The widget imports these modules from pages on other origins.
   c.header('Access-Control-Allow-Origin', '*')
-  c.header('Vary', 'Accept-Encoding')
-  if (etagMatches(c.req.header('If-None-Match'), asset.etag)) return c.body(null, 304)
-  c.header('Content-Type', asset.contentType)
-  const coding = negotiateEncoding(c.req.header('Accept-Encoding'))
-  if (!coding) return c.body(asset.body)
-  // Precompressed at start; the compress middleware leaves an encoded body alone.
-  c.header('ETag', encodedEtag(asset.etag, coding))
-  c.header('Content-Encoding', coding)
-  return c.body(new Uint8Array(asset[coding]))
+  return serveStaticFile(c, asset, ASSET_CACHE)
 }
+
+/** Media types as the OpenAPI document names them. */
+const HTML_MEDIA = 'text/html'
+const JAVASCRIPT = 'text/javascript'
+
+/** A page or script: public, GET, documented by what it is and the statuses it answers. */
+function page(
+  operationId: string,
+  summary: string,
+  contentType: string,
+  responses: OperationDoc['responses'] = {},
+) {
+  return describe({
+    operationId,
+    tag: 'Browser',
+    access: 'public',
+    summary,
+    responses: { 200: { description: summary, contentType }, ...responses },
+  })
+}
+
+const NOT_MODIFIED = { 304: { description: 'Not modified: `If-None-Match` matched the ETag (no body)' } }
 
 const isNotFound = (err: unknown) => err instanceof AppError && err.code === 'not_found'
 
@@ -59,79 +69,114 @@ const isNotFound = (err: unknown) => err instanceof AppError && err.code === 'no
  * Liveline in the browser: the reader page, the widget's fragment and scripts, the client module
  * and the editors' desk. Everything here reads through the domain verbs as a public reader.
  */
-export function webRoutes(docs: OpenApiRegistry): Hono<AppEnv> {
+export function webRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const assets = loadAssets()
   const asset = (name: string) => assets.get(name) as Asset
 
-  app.get('/s/:slug', async (c) => {
-    pageHeaders(c)
-    // The not-found page and redirects: always revalidate (the story may appear at any moment).
-    c.header('Cache-Control', 'no-cache')
-    const cursorText = c.req.query('cursor')
-    const cursor = cursorText === undefined ? undefined : v.safeParse(CursorParam, cursorText)
-    // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
-    if (cursor && !cursor.success) return c.redirect(`/s/${encodeURIComponent(c.req.param('slug'))}`, 302)
-    try {
-      const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor?.output)
-      // Read as the public reader: the same page for everyone, so shared caches may keep it.
-      return sendConditional(c, renderStoryPage(view, publicBaseUrl(c)), HTML, 'public')
-    } catch (err) {
-      if (isNotFound(err)) return c.html(renderNotFoundPage('There is no live story at this address.'), 404)
-      throw err
-    }
-  })
+  app.get(
+    '/s/:slug',
+    page(
+      'getStoryPage',
+      'Reader page of a live or ended story: server-rendered HTML, then live',
+      HTML_MEDIA,
+      {
+        302: { description: 'A bad `cursor`: the story from the top' },
+        404: {
+          description: 'No live or ended story at this address (an HTML page)',
+          contentType: HTML_MEDIA,
+        },
+      },
+    ),
+    async (c) => {
+      pageHeaders(c)
+      // The not-found page and redirects: always revalidate (the story may appear at any moment).
+      c.header('Cache-Control', 'no-cache')
+      const cursorText = c.req.query('cursor')
+      const cursor = cursorText === undefined ? undefined : v.safeParse(CursorParam, cursorText)
+      // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
+      if (cursor && !cursor.success) return c.redirect(`/s/${encodeURIComponent(c.req.param('slug'))}`, 302)
+      try {
+        const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor?.output)
+        // Read as the public reader: the same page for everyone, so shared caches may keep it.
+        return sendConditional(c, renderStoryPage(view, publicBaseUrl(c)), HTML, 'public')
+      } catch (err) {
+        if (isNotFound(err)) return c.html(renderNotFoundPage('There is no live story at this address.'), 404)
+        throw err
+      }
+    },
+  )
 
   // The widget's first render: the same server-rendered markup as the page, fetched cross-origin.
-  app.get('/s/:slug/fragment', async (c) => {
-    c.header('Access-Control-Allow-Origin', '*')
-    c.header('Cache-Control', 'no-cache')
-    c.header('X-Content-Type-Options', 'nosniff')
-    try {
-      const view = await loadStoryView(c.var.deps, c.req.param('slug'))
-      const html = renderStoryRoot(view, { tag: 'div', base: publicBaseUrl(c) }).value
-      return sendConditional(c, html, HTML, 'public')
-    } catch (err) {
-      if (isNotFound(err)) return c.html('<p>This live story does not exist.</p>', 404)
-      throw err
-    }
-  })
+  app.get(
+    '/s/:slug/fragment',
+    page(
+      'getStoryFragment',
+      "The story's HTML without the page around it (the widget's first render)",
+      HTML_MEDIA,
+      {
+        404: {
+          description: 'No live or ended story at this address (an HTML fragment)',
+          contentType: HTML_MEDIA,
+        },
+      },
+    ),
+    async (c) => {
+      c.header('Access-Control-Allow-Origin', '*')
+      c.header('Cache-Control', 'no-cache')
+      c.header('X-Content-Type-Options', 'nosniff')
+      try {
+        const view = await loadStoryView(c.var.deps, c.req.param('slug'))
+        const html = renderStoryRoot(view, { tag: 'div', base: publicBaseUrl(c) }).value
+        return sendConditional(c, html, HTML, 'public')
+      } catch (err) {
+        if (isNotFound(err)) return c.html('<p>This live story does not exist.</p>', 404)
+        throw err
+      }
+    },
+  )
 
-  app.get('/desk', (c) => {
-    pageHeaders(c)
-    c.header('Cache-Control', 'no-cache')
-    return c.html(renderDeskPage())
-  })
+  app.get(
+    '/desk',
+    page('getDesk', "Editors' desk: post, edit and delete updates from a browser", HTML_MEDIA),
+    (c) => {
+      pageHeaders(c)
+      c.header('Cache-Control', 'no-cache')
+      return c.html(renderDeskPage())
+    },
+  )
 
-  app.get('/client.js', (c) => serveAsset(c, asset('client.js')))
-  app.get('/embed.js', (c) => serveAsset(c, asset('embed.js')))
-  app.get('/assets/:name', async (c, next) => {
-    const found = assets.get(c.req.param('name'))
-    return found ? serveAsset(c, found) : next()
-  })
-
-  const page = (path: string, summary: string, contentType = 'text/html') =>
-    docs.add({
-      method: 'get',
-      path,
-      tag: 'Browser',
-      access: 'public',
-      summary,
-      responses: { 200: { description: summary, contentType } },
-    })
-  page('/s/:slug', 'Reader page of a live or ended story: server-rendered HTML, then live')
-  page('/s/:slug/fragment', "The story's HTML without the page around it (the widget's first render)")
-  page('/desk', "Editors' desk: post, edit and delete updates from a browser")
-  page(
+  app.get(
     '/client.js',
-    'Browser client (ES module): subscribe(story, {since, onEvent, onState})',
-    'text/javascript',
+    page(
+      'getClientModule',
+      'Browser client (ES module): subscribe(story, {since, onEvent, onState})',
+      JAVASCRIPT,
+      NOT_MODIFIED,
+    ),
+    (c) => serveAsset(c, asset('client.js')),
   )
-  page(
+  app.get(
     '/embed.js',
-    'Embeddable widget: <script src=".../embed.js" data-story="<slug>" async>',
-    'text/javascript',
+    page(
+      'getEmbedScript',
+      'Embeddable widget: a script element loading `embed.js`, with `data-story` naming the story',
+      JAVASCRIPT,
+      NOT_MODIFIED,
+    ),
+    (c) => serveAsset(c, asset('embed.js')),
   )
-  page('/assets/:name', 'Scripts and styles of the reader page, widget and desk', 'text/javascript')
+  app.get(
+    '/assets/:name',
+    page('getAsset', 'Scripts and styles of the reader page, widget and desk', JAVASCRIPT, {
+      ...NOT_MODIFIED,
+      404: { description: 'No such asset (`not_found`)' },
+    }),
+    async (c, next) => {
+      const found = assets.get(c.req.param('name'))
+      return found ? serveAsset(c, found) : next()
+    },
+  )
+
   return app
 }
