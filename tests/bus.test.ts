@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { afterEach, describe, expect, inject, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { Bus } from '../src/bus/bus.js'
 import { MemoryBus } from '../src/bus/memory-bus.js'
 import { RedisBus } from '../src/bus/redis-bus.js'
+import { provided } from './helpers/provided.js'
 
 const until = async (check: () => boolean, ms = 3000) => {
   const deadline = Date.now() + ms
@@ -20,8 +21,8 @@ describe.each([
     (): Bus[] => {
       const prefix = `bus-test:${randomBytes(4).toString('hex')}:`
       return [
-        new RedisBus({ url: inject('redisUrl'), channelPrefix: prefix }),
-        new RedisBus({ url: inject('redisUrl'), channelPrefix: prefix }),
+        new RedisBus({ url: provided('redisUrl'), channelPrefix: prefix }),
+        new RedisBus({ url: provided('redisUrl'), channelPrefix: prefix }),
       ]
     },
   ],

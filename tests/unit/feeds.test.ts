@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { FeedCache } from '../src/feeds/cache.js'
-import { etagMatches, isNotModified, lastModifiedFor } from '../src/feeds/conditional.js'
-import { entryTitle, uuidUrn } from '../src/feeds/model.js'
-import { escapeXml } from '../src/feeds/xml.js'
-import { parseXml } from './helpers/feeds.js'
+import { FeedCache } from '../../src/feeds/cache.js'
+import { etagMatches, isNotModified, lastModifiedFor } from '../../src/feeds/conditional.js'
+import { entryTitle, uuidUrn } from '../../src/feeds/model.js'
+import { escapeXml } from '../../src/feeds/xml.js'
+import { parseXml } from '../helpers/parse-xml.js'
 
 const at = (iso: string) => new Date(iso)
 
