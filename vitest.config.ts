@@ -1,12 +1,30 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Real servers, sockets and child processes: keep files in separate processes.
-    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          // Pure code: no database, no Redis, no global setup (tests/helpers/provided.ts throws here).
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          pool: 'threads',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'tests/unit/**'],
+          globalSetup: ['tests/helpers/global-setup.ts'],
+          // Real servers, sockets and child processes: keep files in separate processes.
+          pool: 'forks',
+        },
+      },
+    ],
   },
 })

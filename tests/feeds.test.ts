@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Api, keyFor, makeStory, textUpdate } from './helpers/api.js'
-import { getWithHost, metricValue, parseXml, privateDatabase, SteppingClock } from './helpers/feeds.js'
+import { getWithHost, metricValue, privateDatabase, SteppingClock } from './helpers/feeds.js'
+import { parseXml } from './helpers/parse-xml.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
 let server: TestServer

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer } from './helpers/server.js'
+import { waitFor } from './helpers/wait-for.js'
 import { connectReader, type Reader } from './helpers/ws-client.js'
-
-/** Polls an async condition (a metric) until it holds. */
-async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 let server: TestServer
 let editor: Api
@@ -32,6 +24,18 @@ afterAll(async () => {
   for (const r of readers) r.close()
   await server.stop()
 })
+
+/**
+ * Asserts `r`, unsubscribed from `story` up to `head`, got none of its events: it subscribes again
+ * from `head` and waits for one more update, which arrives after any earlier event would have
+ * (events of a story reach a connection in order).
+ */
+async function expectOnlyAfter(r: Reader, story: string, head: number) {
+  expect((await r.subscribe(story, head)).type).toBe('subscribed')
+  await editor.post(`/v1/stories/${story}/updates`, textUpdate('marker'))
+  await r.waitFor((x) => x.seqs(story).includes(head + 1), 5000, `seq ${head + 1}`)
+  expect(r.seqs(story)).toEqual([head + 1])
+}
 
 describe('live websocket', () => {
   it('answers subscribe with the head and pushes each update at once with its lastUpdateAt stamp', async () => {
@@ -79,7 +83,11 @@ describe('live websocket', () => {
     const posting = (async () => {
       for (let i = 1; i <= 30; i++) await editor.post(`/v1/stories/${story.id}/updates`, textUpdate(`u${i}`))
     })()
-    await new Promise((r) => setTimeout(r, 60))
+    // Subscribe while the posts go on: replay and live overlap.
+    await waitFor(
+      'posting under way',
+      async () => (await editor.get(`/v1/stories/${story.id}`)).body.seq >= 3,
+    )
     const late = await reader()
     await late.subscribe(story.id, 0)
     await posting
@@ -106,10 +114,7 @@ describe('live websocket', () => {
     r.send({ type: 'unsubscribe', story: story.slug })
     expect(await r.waitForFrame('unsubscribed')).toEqual({ type: 'unsubscribed', story: story.id })
     await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('not for you'))
-    const watcher = await reader()
-    await watcher.subscribe(story.id, 0)
-    await watcher.waitFor((x) => x.events(story.id).length === 1)
-    expect(r.events(story.id)).toEqual([])
+    await expectOnlyAfter(r, story.id, 1)
   })
 
   it('handles a subscribe and an unsubscribe sent back to back in order', async () => {
@@ -120,8 +125,7 @@ describe('live websocket', () => {
     await r.waitForFrame('unsubscribed')
     expect(r.frames.map((f) => f.type)).toEqual(['subscribed', 'unsubscribed'])
     await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('after unsubscribe'))
-    await new Promise((x) => setTimeout(x, 100))
-    expect(r.events(story.id)).toEqual([])
+    await expectOnlyAfter(r, story.id, 1)
   })
 
   it('answers bad frames with an error and keeps the connection open', async () => {
@@ -184,8 +188,10 @@ describe('live websocket', () => {
     for (let i = 1; i <= 30; i++)
       await editor.post(`/v1/stories/${story.id}/updates`, textUpdate(`update ${i}`))
     await Promise.all(crowd.map((r) => r.waitFor((x) => x.events(story.id).length >= 30, 10_000)))
-    await new Promise((r) => setTimeout(r, 100)) // anything extra (a duplicate) would land by now
-    for (const r of crowd) expect(r.seqs(story.id)).toEqual(range(1, 30))
+    // One more: events of a story arrive in order, so a duplicate of the first 30 would land before it.
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('marker'))
+    await Promise.all(crowd.map((r) => r.waitFor((x) => x.seqs(story.id).includes(31), 10_000, 'seq 31')))
+    for (const r of crowd) expect(r.seqs(story.id)).toEqual(range(1, 31))
   })
 })
 
@@ -239,9 +245,13 @@ describe('live websocket limits', () => {
     const socket = (r.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket
     socket.pause() // a reader on a slow link: the whole replay (3.6 MB) queues on the server
     r.send({ type: 'subscribe', story: story.id, since: 0 })
-    await waitUntil(async () => (await framesDelivered()) >= before + 40, 'the replay to be written')
+    await waitFor('the replay to be written', async () => (await framesDelivered()) >= before + 40, {
+      timeoutMs: 10_000,
+    })
     await ed.post(`/v1/stories/${story.id}/updates`, textUpdate('live, after the replay'))
-    await waitUntil(async () => (await framesDelivered()) >= before + 41, 'the live event to be sent')
+    await waitFor('the live event to be sent', async () => (await framesDelivered()) >= before + 41, {
+      timeoutMs: 10_000,
+    })
     socket.resume()
     await r.waitFor((x) => x.seqs(story.id).length === 41, 15_000, '41 events')
     expect(r.seqs(story.id)).toEqual(range(1, 41))
@@ -273,10 +283,7 @@ describe('heartbeat', () => {
       readers.push(r)
       expect(own.app.live.connectionCount).toBe(1)
       ;(r.ws as unknown as { _socket: { pause(): void } })._socket.pause()
-      const deadline = Date.now() + 5000
-      while (own.app.live.connectionCount > 0 && Date.now() < deadline)
-        await new Promise((x) => setTimeout(x, 50))
-      expect(own.app.live.connectionCount).toBe(0)
+      await waitFor('the silent connection dropped', () => own.app.live.connectionCount === 0)
     } finally {
       await own.stop()
     }

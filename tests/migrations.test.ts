@@ -1,18 +1,19 @@
 import { resolve } from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStore } from '../src/store/db.js'
 import { migrateToLatest } from '../src/store/migrate.js'
+import { provided } from './helpers/provided.js'
 
 describe('migrations', () => {
-  const name = `liveline_migrate_${inject('runId')}`
+  const name = `liveline_migrate_${provided('runId')}`
   let url: string
   let admin: pg.Client
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: inject('databaseUrl') })
+    admin = new pg.Client({ connectionString: provided('databaseUrl') })
     await admin.connect()
     await admin.query(`CREATE DATABASE ${name}`)
-    const u = new URL(inject('databaseUrl'))
+    const u = new URL(provided('databaseUrl'))
     u.pathname = `/${name}`
     url = u.toString()
   })

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { keyFor, makeStory, textUpdate } from './helpers/api.js'
+import { provided } from './helpers/provided.js'
 import { startServer, type TestServer } from './helpers/server.js'
 import { TcpProxy } from './helpers/tcp-proxy.js'
 
@@ -7,7 +8,7 @@ describe('Postgres going away', () => {
   let proxy: TcpProxy
   let server: TestServer
   beforeAll(async () => {
-    const real = new URL(inject('databaseUrl'))
+    const real = new URL(provided('databaseUrl'))
     proxy = new TcpProxy(real.hostname, Number(real.port || 5432))
     const port = await proxy.start()
     const viaProxy = new URL(real)

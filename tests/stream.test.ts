@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer } from './helpers/server.js'
 import { openStream, type SseReader } from './helpers/sse-client.js'
+import { waitFor } from './helpers/wait-for.js'
 import { connectReader } from './helpers/ws-client.js'
+
+/** How often to read /metrics while waiting for a counter. */
+const METRICS_POLL_MS = 100
 
 let server: TestServer
 let editor: Api
@@ -188,11 +192,11 @@ describe('server-sent events: limits and shutdown', () => {
       const big = Array.from({ length: 10 }, () => ({ type: 'text', text: 'x'.repeat(9000) }))
       for (let i = 0; i < 60; i++) await ed.post(`/v1/stories/${story.id}/updates`, { blocks: big })
       const metrics = async () => (await own.api().get('/metrics')).body as string
-      const deadline = Date.now() + 10_000
-      while (!/liveline_slow_reader_disconnects_total 1/.test(await metrics()) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100))
-      }
-      expect(await metrics()).toMatch(/liveline_slow_reader_disconnects_total 1/)
+      await waitFor(
+        'the slow reader counted as disconnected',
+        async () => expect(await metrics()).toMatch(/liveline_slow_reader_disconnects_total 1/),
+        { timeoutMs: 10_000, intervalMs: METRICS_POLL_MS },
+      )
       expect(await metrics()).toMatch(/liveline_sse_streams 0/)
       slow.response!.socket.resume()
       await slow.waitFor((x) => x.ended, 10_000, 'the stream to end')

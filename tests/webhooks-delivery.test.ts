@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js'
-import { acceptedSeqsByStory, useWebhookTestBed } from './helpers/webhook-receiver.js'
+import { waitFor } from './helpers/wait-for.js'
+import { acceptedSeqsByStory, type Receiver, useWebhookTestBed } from './helpers/webhook-receiver.js'
 
 describe('webhook delivery: retries, restarts, several instances, outbound safety', () => {
   const { start, receiver } = useWebhookTestBed()
@@ -9,6 +10,10 @@ describe('webhook delivery: retries, restarts, several instances, outbound safet
       for (let i = 0; i < n; i++)
         expect((await editor.post(`/v1/stories/${storyId}/updates`, textUpdate(`u${i}`))).status).toBe(201)
     })()
+  const lastSeqIs =
+    (stories: Array<{ id: string }>, seq: number) =>
+    (r: Receiver): boolean =>
+      stories.every((s) => acceptedSeqsByStory(r).get(s.id)?.at(-1) === seq)
 
   it('retries a failing endpoint and gets each event accepted exactly once, in order', async () => {
     const server = await start({ webhooks: { retryScheduleMs: [30, 30, 30, 30] } })
@@ -36,8 +41,14 @@ describe('webhook delivery: retries, restarts, several instances, outbound safet
     )
     for (const seq of [1, 2, 3])
       expect(new Set(r.requests.filter((q) => JSON.parse(q.body).seq === seq).map((q) => q.id)).size).toBe(1)
-    const deliveries = await partner.get(`/v1/webhooks/${hook.body.id}/deliveries`)
-    expect(deliveries.body.items.map((d: { seq: number }) => d.seq)).toEqual([3, 2, 1])
+    // The worker records an answer after the receiver has sent it.
+    let deliveries: any
+    await waitFor('all three recorded as succeeded', async () => {
+      deliveries = await partner.get(`/v1/webhooks/${hook.body.id}/deliveries`)
+      expect(
+        deliveries.body.items.map((d: { seq: number; status: string }) => `${d.seq}:${d.status}`),
+      ).toEqual(['3:succeeded', '2:succeeded', '1:succeeded'])
+    })
     for (const d of deliveries.body.items) {
       expect(d.status).toBe('succeeded')
       expect(d.attemptCount).toBe(4)
@@ -56,15 +67,11 @@ describe('webhook delivery: retries, restarts, several instances, outbound safet
     const hook = await partner.post('/v1/webhooks', { url: r.url, stories: [story.id] })
     const id = hook.body.id
     await post(editor, story.id, 2)
-    const waitForHook = async (predicate: (w: any) => boolean) => {
-      for (let i = 0; i < 200; i++) {
-        const w = (await partner.get(`/v1/webhooks/${id}`)).body
-        if (predicate(w)) return w
-        await new Promise((res) => setTimeout(res, 25))
-      }
-      throw new Error('webhook never reached the expected state')
-    }
-    const disabled = await waitForHook((w) => w.disabledAt !== null)
+    let disabled: any
+    await waitFor('the endpoint disabled', async () => {
+      disabled = (await partner.get(`/v1/webhooks/${id}`)).body
+      return disabled.disabledAt !== null
+    })
     expect(disabled.disabledReason).toMatch(/failed 3 times; last error: HTTP 503/)
     expect(r.requests).toHaveLength(3)
     const failed = await partner.get(`/v1/webhooks/${id}/deliveries?status=failed`)
@@ -115,10 +122,12 @@ describe('webhook delivery: retries, restarts, several instances, outbound safet
 
     await start()
     await r.waitFor((x) => x.accepted().length >= 30)
-    await new Promise((res) => setTimeout(res, 300))
-    expect(r.accepted()).toHaveLength(30)
-    expect(new Set(r.accepted().map((q) => q.id)).size).toBe(30)
-    for (const s of stories) expect(acceptedSeqsByStory(r).get(s.id)).toEqual(range(1, 10))
+    // One more per story, sent in order: once each is in, anything sent twice would be too.
+    await Promise.all(stories.map((s) => post(editor, s.id, 1)))
+    await r.waitFor(lastSeqIs(stories, 11), 15_000, 'seq 11 of each story')
+    expect(r.accepted()).toHaveLength(33)
+    expect(new Set(r.accepted().map((q) => q.id)).size).toBe(33)
+    for (const s of stories) expect(acceptedSeqsByStory(r).get(s.id)).toEqual(range(1, 11))
   })
 
   it('never lets two instances on one database both deliver the same event', async () => {
@@ -132,10 +141,12 @@ describe('webhook delivery: retries, restarts, several instances, outbound safet
     // Half the posts through each instance, so both workers are woken and both claim.
     await Promise.all(stories.map((s, i) => post(i % 2 ? editor : b.api(editor.key), s.id, 20)))
     await r.waitFor((x) => x.accepted().length >= 120, 30_000)
-    await new Promise((res) => setTimeout(res, 300))
-    expect(r.requests).toHaveLength(120)
-    expect(new Set(r.requests.map((q) => q.id)).size).toBe(120)
-    for (const s of stories) expect(acceptedSeqsByStory(r).get(s.id)).toEqual(range(1, 20))
+    // One more per story, sent in order: once each is in, anything sent twice would be too.
+    await Promise.all(stories.map((s) => post(editor, s.id, 1)))
+    await r.waitFor(lastSeqIs(stories, 21), 15_000, 'seq 21 of each story')
+    expect(r.requests).toHaveLength(126)
+    expect(new Set(r.requests.map((q) => q.id)).size).toBe(126)
+    for (const s of stories) expect(acceptedSeqsByStory(r).get(s.id)).toEqual(range(1, 21))
   })
 
   it('refuses private, loopback and link-local targets unless loopback is allowed, at creation and at send time', async () => {
@@ -176,11 +187,10 @@ describe('webhook delivery: retries, restarts, several instances, outbound safet
     expect(hook.status).toBe(201)
     await post(editor, story.id, 1)
     let deliveries: any
-    for (let i = 0; i < 200; i++) {
+    await waitFor('an attempt', async () => {
       deliveries = (await partner.get(`/v1/webhooks/${hook.body.id}/deliveries`)).body
-      if (deliveries.items[0]?.attempts.length) break
-      await new Promise((res) => setTimeout(res, 25))
-    }
+      return deliveries.items[0]?.attempts.length > 0
+    })
     expect(deliveries.items[0].attempts[0]).toMatchObject({
       statusCode: null,
       error: expect.stringMatching(/^localhost resolves to a refused target: .* is a loopback address$/),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer } from './helpers/server.js'
+import { waitFor } from './helpers/wait-for.js'
 import {
   acceptedSeqsByStory,
   createPrivateDatabase,
@@ -135,7 +136,12 @@ describe('webhooks: management, signatures and order', () => {
       update: posted.body,
     })
 
-    const deliveries = await partner.get(`/v1/webhooks/${created.body.id}/deliveries`)
+    // The worker records the answer after the receiver has sent it.
+    let deliveries: any
+    await waitFor('the delivery recorded', async () => {
+      deliveries = await partner.get(`/v1/webhooks/${created.body.id}/deliveries`)
+      expect(deliveries.body.items[0]?.status).toBe('succeeded')
+    })
     expect(deliveries.status).toBe(200)
     expect(deliveries.body.items).toHaveLength(1)
     expect(deliveries.body.items[0]).toMatchObject({
@@ -203,7 +209,7 @@ describe('webhooks: management, signatures and order', () => {
     const story = await makeStory(editor)
     const created = await server.admin.post('/v1/keys', { name: 'leaving partner', role: 'partner' })
     const leaving = server.api(created.body.key)
-    await leaving.post('/v1/webhooks', { url: r.url, stories: [story.id] })
+    const hook = await leaving.post('/v1/webhooks', { url: r.url, stories: [story.id] })
     await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('before'))
     await r.waitFor((x) => x.accepted().length === 1)
     await server.admin.delete(`/v1/keys/${created.body.id}`)
@@ -213,7 +219,13 @@ describe('webhooks: management, signatures and order', () => {
     await partner.post('/v1/webhooks', { url: control.url, stories: [story.id] })
     await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('control'))
     await control.waitFor((x) => x.accepted().length === 1)
-    await new Promise((res) => setTimeout(res, 300))
+    // Nothing was queued for the revoked key's endpoint either, so nothing can reach it later.
+    await waitFor('only the first delivery listed', async () => {
+      const queued = (await server.admin.get(`/v1/webhooks/${hook.body.id}/deliveries`)).body.items
+      expect(queued.map((d: { seq: number; status: string }) => `${d.seq}:${d.status}`)).toEqual([
+        '1:succeeded',
+      ])
+    })
     expect(r.requests.map((q) => JSON.parse(q.body).seq)).toEqual([1])
   })
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
-import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import pg from 'pg'
-import { inject } from 'vitest'
+import { provided } from './provided.js'
 import type { TestServer } from './server.js'
 
 /**
@@ -10,8 +9,8 @@ import type { TestServer } from './server.js'
  * every live story, so it needs a database no other test file posts to at the same time.
  */
 export async function privateDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const shared = new URL(inject('databaseUrl'))
-  const name = `liveline_feeds_${inject('runId')}_${randomBytes(3).toString('hex')}`
+  const shared = new URL(provided('databaseUrl'))
+  const name = `liveline_feeds_${provided('runId')}_${randomBytes(3).toString('hex')}`
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: shared.toString() })
     await client.connect()
@@ -43,23 +42,6 @@ export class SteppingClock {
   advance(ms: number): void {
     this.#now += ms
   }
-}
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '#text',
-  parseTagValue: false,
-  // Atom may repeat link; RSS's channel/item link is one element.
-  isArray: (name, jpath) =>
-    ['entry', 'item', 'category'].includes(name) || (name === 'link' && String(jpath).startsWith('feed')),
-})
-
-/** Parses a feed with a real XML parser; throws with the parser's message if it is not well-formed. */
-export function parseXml(text: string): any {
-  const valid = XMLValidator.validate(text)
-  if (valid !== true) throw new Error(`not well-formed XML: ${JSON.stringify(valid.err)}`)
-  return parser.parse(text)
 }
 
 /** A counter's value from /metrics (0 when it has no sample yet). */

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
+import { waitFor } from './wait-for.js'
+
+/** How often to try connecting while redis-server starts. */
+const START_POLL_MS = 50
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -36,25 +40,24 @@ export class PrivateRedis {
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     )
-    const deadline = Date.now() + 5000
-    for (;;) {
-      const client = new Redis(this.url, {
-        lazyConnect: true,
-        retryStrategy: () => null,
-        maxRetriesPerRequest: 0,
-      })
-      client.on('error', () => {})
-      try {
-        await client.connect()
-        await client.ping()
-        client.disconnect()
-        return
-      } catch {
-        client.disconnect()
-        if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not start`)
-        await new Promise((r) => setTimeout(r, 50))
-      }
-    }
+    await waitFor(
+      `redis-server on ${this.port} to answer`,
+      async () => {
+        const client = new Redis(this.url, {
+          lazyConnect: true,
+          retryStrategy: () => null,
+          maxRetriesPerRequest: 0,
+        })
+        client.on('error', () => {})
+        try {
+          await client.connect()
+          await client.ping()
+        } finally {
+          client.disconnect()
+        }
+      },
+      { intervalMs: START_POLL_MS },
+    )
   }
 
   async stop(): Promise<void> {

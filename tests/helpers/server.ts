@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import { pino } from 'pino'
-import { inject } from 'vitest'
 import {
   type Config,
   DEFAULT_LIMITS,
@@ -12,6 +11,7 @@ import {
 import { listen } from '../../src/listen.js'
 import { createService, type Service, type ServiceOverrides } from '../../src/service.js'
 import { Api } from './api.js'
+import { provided } from './provided.js'
 
 export const ADMIN_KEY = `ll_test_admin_${'x'.repeat(40)}`
 
@@ -41,14 +41,14 @@ export interface TestServer {
 }
 
 export function testConfig(options: TestServerOptions = {}): Config {
-  const redisUrl = options.redis === true ? inject('redisUrl') : options.redis || undefined
+  const redisUrl = options.redis === true ? provided('redisUrl') : options.redis || undefined
   return {
     port: 0,
     host: '127.0.0.1',
-    databaseUrl: options.databaseUrl ?? inject('databaseUrl'),
+    databaseUrl: options.databaseUrl ?? provided('databaseUrl'),
     dataDir: 'memory://',
     redisUrl,
-    busPrefix: options.busPrefix ?? `liveline-test:${inject('runId')}:${randomBytes(4).toString('hex')}:`,
+    busPrefix: options.busPrefix ?? `liveline-test:${provided('runId')}:${randomBytes(4).toString('hex')}:`,
     adminKey: ADMIN_KEY,
     adminKeyGenerated: false,
     publicUrl: options.publicUrl,

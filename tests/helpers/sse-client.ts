@@ -1,4 +1,8 @@
 import http from 'node:http'
+import { waitFor } from './wait-for.js'
+
+/** A wait re-checks on every chunk, and at least this often besides. */
+const READER_RECHECK_MS = 200
 
 export interface SseEvent {
   id: string | undefined
@@ -84,23 +88,15 @@ export class SseReader {
     return this.storyEvents().map((e) => e.seq as number)
   }
 
-  async waitFor(predicate: (r: SseReader) => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    while (!predicate(this)) {
-      const left = deadline - Date.now()
-      if (left <= 0) {
-        throw new Error(
-          `timed out waiting for ${what}; status ${this.status}, ${this.events.length} events, seqs ${this.seqs().join(',')}, ended ${this.ended}`,
-        )
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 200))
-        this.#waiters.push(() => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-    }
+  /** Resolves once `predicate` holds (checked on every chunk); rejects after `timeoutMs`. */
+  waitFor(predicate: (r: SseReader) => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+    return waitFor(what, () => predicate(this), {
+      timeoutMs,
+      intervalMs: READER_RECHECK_MS,
+      changed: () => new Promise((resolve) => this.#waiters.push(resolve)),
+      state: () =>
+        `status ${this.status}, ${this.events.length} events, seqs ${this.seqs().join(',')}, ended ${this.ended}`,
+    })
   }
 
   /** Resolves once the response has started (status and headers known). */

@@ -3,10 +3,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import pg from 'pg'
-import { afterAll, afterEach, beforeAll, inject } from 'vitest'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { createStore } from '../../src/store/db.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
+import { provided } from './provided.js'
 import { startServer, type TestServer, type TestServerOptions } from './server.js'
+import { waitFor } from './wait-for.js'
 
 /** One request the receiver got. */
 export interface Received {
@@ -32,13 +34,14 @@ export interface Receiver {
   /** The requests answered 2xx: what the partner accepted. */
   accepted(): Received[]
   respond(responder: Responder): void
-  waitFor(predicate: (r: Receiver) => boolean, timeoutMs?: number): Promise<void>
+  waitFor(predicate: (r: Receiver) => boolean, timeoutMs?: number, what?: string): Promise<void>
   close(): Promise<void>
 }
 
 export async function startReceiver(responder: Responder = () => ({ status: 204 })): Promise<Receiver> {
   let respond = responder
   const requests: Received[] = []
+  const waiters: Array<() => void> = []
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -57,6 +60,7 @@ export async function startReceiver(responder: Responder = () => ({ status: 204 
       const send = () => {
         requests.push(received)
         res.writeHead(answer.status, answer.headers).end()
+        for (const wake of waiters.splice(0)) wake()
       }
       if (answer.delayMs) setTimeout(send, answer.delayMs)
       else send()
@@ -70,13 +74,12 @@ export async function startReceiver(responder: Responder = () => ({ status: 204 
     respond(next) {
       respond = next
     },
-    async waitFor(predicate, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs
-      while (!predicate(receiver)) {
-        if (Date.now() > deadline)
-          throw new Error(`receiver: condition not met in ${timeoutMs} ms (${requests.length} requests)`)
-        await new Promise((r) => setTimeout(r, 20))
-      }
+    waitFor(predicate, timeoutMs = 15_000, what = 'the receiver\u2019s condition') {
+      return waitFor(what, () => predicate(receiver), {
+        timeoutMs,
+        changed: () => new Promise((resolve) => waiters.push(resolve)),
+        state: () => `${requests.length} requests`,
+      })
     },
     close: () =>
       new Promise<void>((r) => {
@@ -103,7 +106,7 @@ export function verifySignature(secret: string, req: Received): boolean {
  * its whole database, so webhook tests keep their queues away from other files' servers.
  */
 export async function createPrivateDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const shared = new URL(inject('databaseUrl'))
+  const shared = new URL(provided('databaseUrl'))
   const name = `${shared.pathname.slice(1)}_wh_${randomBytes(3).toString('hex')}`
   const admin = new pg.Client({ connectionString: shared.toString() })
   await admin.connect()

@@ -1,4 +1,8 @@
 import WebSocket from 'ws'
+import { waitFor } from './wait-for.js'
+
+/** A wait re-checks on every frame, and at least this often besides. */
+const READER_RECHECK_MS = 200
 
 export interface Frame {
   type: string
@@ -52,24 +56,16 @@ export class Reader {
   }
 
   /** Resolves once `predicate` holds (checked on every frame); rejects after `timeoutMs`. */
-  async waitFor(predicate: (r: Reader) => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    while (!predicate(this)) {
-      const left = deadline - Date.now()
-      if (left <= 0) {
+  waitFor(predicate: (r: Reader) => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+    return waitFor(what, () => predicate(this), {
+      timeoutMs,
+      intervalMs: READER_RECHECK_MS,
+      changed: () => new Promise((resolve) => this.#waiters.push(resolve)),
+      state: () => {
         const last = this.frames.slice(-3).map((f) => JSON.stringify(f).slice(0, 200))
-        throw new Error(
-          `timed out waiting for ${what}; ${this.frames.length} frames, last: ${last.join(' | ')}`,
-        )
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 200))
-        this.#waiters.push(() => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-    }
+        return `${this.frames.length} frames, last: ${last.join(' | ')}`
+      },
+    })
   }
 
   waitForFrame(type: string, timeoutMs = 5000) {

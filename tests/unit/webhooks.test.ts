@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
-import { nextStep } from '../src/webhooks/queue.js'
-import { generateSecret, signPayload } from '../src/webhooks/signature.js'
-import { addressRefusal, checkTarget } from '../src/webhooks/target.js'
+import { loadConfig } from '../../src/config.js'
+import { nextStep } from '../../src/webhooks/queue.js'
+import { generateSecret, signPayload } from '../../src/webhooks/signature.js'
+import { addressRefusal, checkTarget } from '../../src/webhooks/target.js'
 
 describe('webhook building blocks', () => {
   it('signs exactly like the Standard Webhooks reference example', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { FeedCache } from '../src/feeds/cache.js'
-import { isNotModified, lastModifiedFor } from '../src/feeds/conditional.js'
-import { uuidUrn } from '../src/feeds/model.js'
-import { escapeXml } from '../src/feeds/xml.js'
-import { etagMatches } from '../src/lib/etag.js'
-import { updateTitle as entryTitle } from '../src/updates/title.js'
-import { parseXml } from './helpers/feeds.js'
+import { FeedCache } from '../../src/feeds/cache.js'
+import { isNotModified, lastModifiedFor } from '../../src/feeds/conditional.js'
+import { uuidUrn } from '../../src/feeds/model.js'
+import { escapeXml } from '../../src/feeds/xml.js'
+import { etagMatches } from '../../src/lib/etag.js'
+import { updateTitle as entryTitle } from '../../src/updates/title.js'
+import { parseXml } from '../helpers/parse-xml.js'
 
 const at = (iso: string) => new Date(iso)
 
