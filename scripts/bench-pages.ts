@@ -91,6 +91,7 @@ const servers = new Set<ServerProcess>()
 const loadgens = new Set<ReturnType<typeof spawn>>()
 let database: BenchDatabase | null = null
 let cleaning: Promise<void> | null = null
+let loadAtStart: number[] = []
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
@@ -326,6 +327,7 @@ async function main(): Promise<void> {
     () => void abort(`did not finish within ${Math.round(deadlineMs / 1000)} s`, 3),
     deadlineMs,
   )
+  loadAtStart = os.loadavg()
   log(`config ${JSON.stringify(config)}; bounded at ${Math.round(deadlineMs / 1000)} s`)
   mkdirSync(LOG_DIR, { recursive: true })
   mkdirSync(RESULTS_DIR, { recursive: true })
@@ -498,6 +500,12 @@ async function main(): Promise<void> {
         `${r.name} (${r.encoding}) cold: only ${r.cold.changed} of ${r.cold.samples - 1} first requests after a post showed a change (stale answers)`,
       )
   }
+  notes.push(
+    `load average at the start / end: ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} / ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (2 cores, shared)`,
+  )
   const heads = [
     `Liveline front-door benchmark (bench:pages)`,
     '',

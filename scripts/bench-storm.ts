@@ -367,6 +367,7 @@ async function main(): Promise<void> {
   const netBefore = tcpExtCounters()
   const xactBefore = await xactCommit(admin, database.name)
   const countsBefore = proxy.counts()
+  const loadAtStorm = os.loadavg()
   const t0 = wallNow()
   log(`SIGTERM to A (${aReaders} readers move to B over ${config.jitterMs} ms)`)
   a.server.child.kill('SIGTERM')
@@ -502,6 +503,7 @@ async function main(): Promise<void> {
       failures: postFailures.slice(0, 10),
       failed: postFailures.length,
     },
+    loadAverageAtStorm: loadAtStorm,
     loadgenCpuSeconds: sum((r) => r.cpuMs) / 1000,
   }
 
@@ -594,8 +596,18 @@ async function main(): Promise<void> {
     notes.push(`failed attempts: ${JSON.stringify(results.failedReasons)}`)
   notes.push(`close codes seen by readers: ${JSON.stringify(results.closeCodes)}`)
   if (results.resets) notes.push(`${results.resets} reset frames`)
-  if (results.posts.failed)
-    notes.push(`${results.posts.failed} posts failed: ${results.posts.failures.join('; ')}`)
+  if (results.posts.failed) {
+    const byMessage: Record<string, number> = {}
+    // Story ids differ; the status and error code are what matter.
+    for (const failure of postFailures) {
+      const key = failure.replace(/\/v1\/stories\/[^/]+\//, '/v1/stories/:story/').slice(0, 160)
+      byMessage[key] = (byMessage[key] ?? 0) + 1
+    }
+    notes.push(
+      `${results.posts.failed} posts failed (not retried; readers need only what was committed): ${JSON.stringify(byMessage)}`,
+    )
+  }
+  notes.push(`load average at SIGTERM: ${loadAtStorm.map((l) => l.toFixed(1)).join(' ')} (2 cores, shared)`)
   notes.push(
     `A exited with ${JSON.stringify(aExit)}; load generators used ${f(results.loadgenCpuSeconds, 1)} s of CPU`,
   )
