@@ -52,6 +52,8 @@ const PG_PORT = 5432
 const PG_ADMIN_URL = `postgres://postgres@${PG_HOST}:${PG_PORT}/postgres`
 /** How often the bench asks the load generators whether the storm is over. */
 const STATUS_POLL_MS = 200
+/** The run goes on when at least this share of the readers subscribed at the start. */
+const MIN_SUBSCRIBED_SHARE = 0.98
 /** After the last reader caught up, B's statements are still counted this long (stragglers). */
 const COUNT_TAIL_MS = 1000
 
@@ -304,7 +306,11 @@ async function main(): Promise<void> {
     `${subscribed}/${totalReaders} readers subscribed over ${lgs.length} load generators in ${((performance.now() - connectStarted) / 1000).toFixed(1)} s` +
       (Object.keys(connectFailures).length ? `; failures ${JSON.stringify(connectFailures)}` : ''),
   )
-  if (subscribed < totalReaders) throw new Error(`only ${subscribed} of ${totalReaders} readers subscribed`)
+  // A loaded machine refuses a few handshakes; those readers take no further part (they are counted).
+  if (subscribed < totalReaders * MIN_SUBSCRIBED_SHARE)
+    throw new Error(`only ${subscribed} of ${totalReaders} readers subscribed`)
+  const aLoadgens = partition(aGroups, config.readersPerLoadgen).length
+  const aSubscribed = connected.slice(0, aLoadgens).reduce((sum, r) => sum + r.subscribed, 0)
 
   // The busy story's posts, throughout: publish times by seq for the latency of B's readers.
   const publishTimes: Record<number, number> = {}
@@ -369,7 +375,7 @@ async function main(): Promise<void> {
   const countsBefore = proxy.counts()
   const loadAtStorm = os.loadavg()
   const t0 = wallNow()
-  log(`SIGTERM to A (${aReaders} readers move to B over ${config.jitterMs} ms)`)
+  log(`SIGTERM to A (${aSubscribed} readers move to B over ${config.jitterMs} ms)`)
   a.server.child.kill('SIGTERM')
   const otherPosting = (async () => {
     const jobs: Promise<unknown>[] = []
@@ -401,8 +407,8 @@ async function main(): Promise<void> {
       resub += status.resubscribed
       lastCaughtUpAt = Math.max(lastCaughtUpAt, status.lastCaughtUpAt ?? 0)
     }
-    statusLine = `${moved}/${aReaders} closed by A, ${resub} resubscribed on B, ${caught} caught up`
-    if (moved === aReaders && caught === aReaders) break
+    statusLine = `${moved}/${aSubscribed} closed by A, ${resub} resubscribed on B, ${caught} caught up`
+    if (moved === aSubscribed && caught === aSubscribed) break
     if (performance.now() > stormDeadline) {
       log(`storm not over after ${config.stormTimeoutSeconds} s: ${statusLine}`)
       break
@@ -464,7 +470,15 @@ async function main(): Promise<void> {
   const latencyBefore = quantiles(all((r) => r.latency.before ?? []))
   const latencyDuring = quantiles(all((r) => r.latency.during ?? []))
   const results = {
-    readers: { a: aReaders, b: config.bReaders, total: totalReaders, stories: 1 + others.length },
+    readers: {
+      a: aReaders,
+      b: config.bReaders,
+      total: totalReaders,
+      subscribed,
+      aSubscribed,
+      connectFailures,
+      stories: 1 + others.length,
+    },
     aExit,
     catchUpSeconds: caughtTimes.length ? (Math.max(...caughtTimes) - t0) / 1000 : null,
     moved: sum((r) => r.moved),
@@ -521,14 +535,15 @@ async function main(): Promise<void> {
       : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
   const rows: Array<[string, string, string]> = [
     ['time from SIGTERM until every moved reader is caught up', `${f(results.catchUpSeconds, 2)} s`, ''],
+    ['readers subscribed at the start', `${f(subscribed)} of ${f(totalReaders)}`, ''],
     [
       'readers moved A → B / resubscribed',
       `${f(results.moved)} / ${f(results.resubscribed)}`,
-      `= ${f(aReaders)}`,
+      `= ${f(aSubscribed)}`,
     ],
     ['events lost', f(results.lost), '0'],
     ['events duplicated', f(results.duplicated), '0'],
-    ['readers at their story head at the end', `${f(results.atHead)} of ${f(totalReaders)}`, 'all'],
+    ['readers at their story head at the end', `${f(results.atHead)} of ${f(subscribed)}`, 'all'],
     ['listen-queue overflows (TcpExt ListenOverflows, machine-wide)', f(results.listenOverflows), '0'],
     ['failed reconnect attempts (retried)', f(results.failedAttempts), ''],
     [
