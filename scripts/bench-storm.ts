@@ -52,6 +52,8 @@ const PG_PORT = 5432
 const PG_ADMIN_URL = `postgres://postgres@${PG_HOST}:${PG_PORT}/postgres`
 /** How often the bench asks the load generators whether the storm is over. */
 const STATUS_POLL_MS = 200
+/** A load generator busy with thousands of reconnects may take this long to answer a poll. */
+const STATUS_TIMEOUT_MS = 60_000
 /** The run goes on when at least this share of the readers subscribed at the start. */
 const MIN_SUBSCRIBED_SHARE = 0.98
 /** After the last reader caught up, B's statements are still counted this long (stragglers). */
@@ -396,7 +398,9 @@ async function main(): Promise<void> {
   let statusLine = ''
   for (;;) {
     await sleep(STATUS_POLL_MS)
-    const statuses = await Promise.all(lgs.map((lg) => lg.request({ cmd: 'status' }, 'status', 10_000)))
+    const statuses = await Promise.all(
+      lgs.map((lg) => lg.request({ cmd: 'status' }, 'status', STATUS_TIMEOUT_MS)),
+    )
     let moved = 0
     let caught = 0
     let resub = 0
