@@ -1,28 +1,38 @@
-/** The parent's handle on a forked load generator: one request, one typed answer. */
+/**
+ * The parent's handle on a forked load generator: one request, one typed answer. The message types
+ * default to the fan-out bench's protocol; other load generators (bench-storm) bring their own, with
+ * the same `ready` (clockOffsetMs) and `fatal` (message) answers.
+ */
 import { type ChildProcess, fork } from 'node:child_process'
 import type { FromLoadgen, ToLoadgen } from './protocol.js'
 
-type Answer<T extends FromLoadgen['type']> = Extract<FromLoadgen, { type: T }>
+/** What every load generator answers: `ready` once at start, `fatal` when a command failed. */
+type BaseAnswer = { type: 'ready'; clockOffsetMs: number } | { type: 'fatal'; message: string }
 
-interface Waiter {
-  type: FromLoadgen['type']
-  resolve: (message: FromLoadgen) => void
+type Answer<From, T> = Extract<From, { type: T }>
+
+interface Waiter<From> {
+  type: string
+  resolve: (message: From) => void
   reject: (err: Error) => void
   timer: NodeJS.Timeout
 }
 
-export class LoadgenClient {
+export class LoadgenClient<To extends object = ToLoadgen, From extends { type: string } = FromLoadgen> {
   readonly child: ChildProcess
   /** (performance.timeOrigin + now) − Date.now() in the load generator, to compare clocks. */
   readonly ready: Promise<number>
-  readonly #waiters: Waiter[] = []
+  readonly #waiters: Waiter<From>[] = []
   #dead: Error | null = null
 
   constructor(script: string, execArgv: string[], cwd: string) {
     this.child = fork(script, [], { cwd, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    this.ready = this.#wait('ready', 30_000).then((m) => m.clockOffsetMs)
-    this.child.on('message', (message: FromLoadgen) => {
-      if (message.type === 'fatal') return this.#fail(new Error(`load generator: ${message.message}`))
+    this.ready = this.#wait<'ready'>('ready', 30_000).then(
+      (m) => (m as unknown as Extract<BaseAnswer, { type: 'ready' }>).clockOffsetMs,
+    )
+    this.child.on('message', (message: From) => {
+      const base = message as unknown as BaseAnswer
+      if (base.type === 'fatal') return this.#fail(new Error(`load generator: ${base.message}`))
       const index = this.#waiters.findIndex((w) => w.type === message.type)
       if (index < 0) return
       const [waiter] = this.#waiters.splice(index, 1)
@@ -35,13 +45,13 @@ export class LoadgenClient {
     )
   }
 
-  request<T extends FromLoadgen['type']>(cmd: ToLoadgen, answer: T, timeoutMs: number): Promise<Answer<T>> {
+  request<T extends From['type']>(cmd: To, answer: T, timeoutMs: number): Promise<Answer<From, T>> {
     const waiting = this.#wait(answer, timeoutMs)
     this.child.send(cmd)
     return waiting
   }
 
-  #wait<T extends FromLoadgen['type']>(type: T, timeoutMs: number): Promise<Answer<T>> {
+  #wait<T extends string>(type: T, timeoutMs: number): Promise<Answer<From, T>> {
     if (this.#dead) return Promise.reject(this.#dead)
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -49,7 +59,7 @@ export class LoadgenClient {
         if (index >= 0) this.#waiters.splice(index, 1)
         reject(new Error(`load generator did not answer ${type} within ${timeoutMs} ms`))
       }, timeoutMs)
-      const waiter: Waiter = { type, resolve: (m) => resolve(m as Answer<T>), reject, timer }
+      const waiter: Waiter<From> = { type, resolve: (m) => resolve(m as Answer<From, T>), reject, timer }
       this.#waiters.push(waiter)
     })
   }

@@ -238,3 +238,19 @@ export function pidsNamed(name: string): number[] {
   }
   return pids
 }
+
+/**
+ * TcpExt counters of /proc/net/netstat (e.g. ListenOverflows, ListenDrops): for this network
+ * namespace as a whole, so they include every other process listening on it.
+ */
+export function tcpExtCounters(): Record<string, number> {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n')
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const names = lines[i] ?? ''
+    if (!names.startsWith('TcpExt:')) continue
+    const keys = names.trim().split(/\s+/).slice(1)
+    const values = (lines[i + 1] ?? '').trim().split(/\s+/).slice(1).map(Number)
+    return Object.fromEntries(keys.map((k, j) => [k, values[j] ?? 0]))
+  }
+  return {}
+}
