@@ -11,6 +11,7 @@ import {
   link,
   profanity,
   RULE_CODES,
+  readWords,
   repeat,
   type StoryToJudge,
   spelling,
@@ -148,6 +149,14 @@ describe('turkish_characters', () => {
     'Bu haber gerçekten çok önemli, yazan arkadaşlara ve emeği geçen herkese çok tesekkurler diliyorum.',
   ])('passes Turkish written with its letters: %s', (text) => {
     expect(turkishCharacters(text, 'tr', tr)).toBe('passed')
+  })
+
+  it('spends a bounded number of look-ups on a comment, and past them holds rather than guesses', () => {
+    const unknownWords = 'xqcgosu qzcgisu wqcuigos zxsogcu qwgsuoic xcgoqsu'
+    const reading = readWords(unknownWords, tr, { maxLookups: 20 })
+    expect(reading.unresolved).toBeGreaterThan(0)
+    expect(turkishCharacters(unknownWords, 'tr', tr, { reading })).toBe('undecided')
+    expect(turkishCharacters(unknownWords, 'tr', tr)).toBe('passed')
   })
 
   it('applies to Turkish stories only, and cannot decide without the Turkish checker', () => {
