@@ -41,7 +41,7 @@ export function joinSpacedLetters(text: string): string {
 const URL_LIKE = /\b(?:https?:\/\/|www\.)\S+/giu
 const MENTION_OR_TAG = /[@#][\p{L}\p{N}_]+/gu
 const WORD = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu
-const SENTENCE_END = /[.!?…:]\s*$/u
+const SENTENCE_ENDS = '.!?…:'
 
 /** A word of the comment and whether it opens a sentence (a capital there is not a proper noun). */
 export interface CommentWord {
@@ -60,8 +60,11 @@ export function wordsOf(text: string): CommentWord[] {
     const start = match.index
     const end = start + match[0].length
     if (/\p{N}/u.test(clean[start - 1] ?? '') || /\p{N}/u.test(clean[end] ?? '')) continue
-    const before = clean.slice(0, start)
-    words.push({ text: match[0], startsSentence: before.trim() === '' || SENTENCE_END.test(before) })
+    // The last mark before the word, looking back over spaces only (a regex over the whole prefix
+    // would make a long comment quadratic).
+    let at = start - 1
+    while (at >= 0 && /\s/u.test(clean[at] as string)) at--
+    words.push({ text: match[0], startsSentence: at < 0 || SENTENCE_ENDS.includes(clean[at] as string) })
   }
   return words
 }

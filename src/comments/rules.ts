@@ -115,6 +115,12 @@ export const TURKISH_RESTORE_MAX_LOOKUPS = 300
 export const TURKISH_CHARACTERS_MIN_WORDS = 1
 /** ... and their least share of the comment's words: one slip in a long comment is forgiven. */
 export const TURKISH_CHARACTERS_MIN_RATIO = 0.1
+/**
+ * Largest share of words unknown even with Turkish letters restored for `turkish_characters` to
+ * fire: above it the comment is not Turkish at all (English on a Turkish story, where "is" reads as
+ * "iş"), and `spelling` holds it for an editor instead.
+ */
+export const TURKISH_CHARACTERS_MAX_FOREIGN_RATIO = 0.5
 /** Fewest words `spelling` judges (proper nouns and acronyms not counted). */
 export const SPELLING_MIN_WORDS = 4
 /** Share of unknown words from which a comment counts as not written with spelling rules. */
@@ -132,6 +138,9 @@ export interface WordReading {
   withoutTurkishLetters: string[]
   /** Words whose restoring stopped at `TURKISH_RESTORE_MAX_LOOKUPS`. */
   unresolved: number
+  /** Words read, of any kind, and how many of them are unknown even with Turkish letters restored. */
+  read: number
+  foreign: number
 }
 
 /**
@@ -146,18 +155,28 @@ export function readWords(
   const turkish = checker.language === 'tr'
   const budget = { lookups: options.maxLookups ?? TURKISH_RESTORE_MAX_LOOKUPS }
   const maxLetters = options.maxRestoreLetters ?? TURKISH_RESTORE_MAX_LETTERS
-  const reading: WordReading = { judged: 0, unknown: 0, withoutTurkishLetters: [], unresolved: 0 }
+  const reading: WordReading = {
+    judged: 0,
+    unknown: 0,
+    withoutTurkishLetters: [],
+    unresolved: 0,
+    read: 0,
+    foreign: 0,
+  }
   for (const word of wordsOf(text)) {
     // Turkish joins suffixes to a name with an apostrophe ("Ankara'da"): the name is the word.
-    const spelled = turkish ? (word.text.split("'")[0] ?? word.text) : word.text
+    // English keeps "don't" whole, and tries "Liveline's" as "Liveline".
+    const base = word.text.split("'")[0] ?? word.text
+    const spelled = turkish ? base : word.text
     if ([...spelled].length < 2) continue
+    reading.read++
     const judged = !isAcronym(spelled) && !isProperNoun(word, spelled)
     if (judged) reading.judged++
-    if (checker.isKnown(spelled) || (!turkish && spelled !== word.text && checker.isKnown(word.text)))
-      continue
+    if (checker.isKnown(spelled) || (!turkish && base !== spelled && checker.isKnown(base))) continue
     const restored = turkish ? restoreTurkishLetters(spelled, checker, maxLetters, budget) : 'unknown'
     if (restored === 'restored') reading.withoutTurkishLetters.push(spelled)
     else if (restored === 'out_of_budget') reading.unresolved++
+    else reading.foreign++
     if (restored !== 'restored' && judged) reading.unknown++
   }
   return reading
@@ -202,16 +221,17 @@ export function turkishCharacters(
   text: string,
   storyLanguage: string,
   checker: SpellChecker | undefined,
-  options: { minWords?: number; minRatio?: number; reading?: WordReading } = {},
+  options: { minWords?: number; minRatio?: number; maxForeignRatio?: number; reading?: WordReading } = {},
 ): RuleOutcome {
   if (primaryLanguage(storyLanguage) !== 'tr') return 'passed'
   if (checker?.language !== 'tr') return 'undecided'
   const reading = options.reading ?? readWords(text, checker)
-  const words = wordsOf(text).length
+  const words = Math.max(reading.read, 1)
   const count = reading.withoutTurkishLetters.length
   if (
     count >= (options.minWords ?? TURKISH_CHARACTERS_MIN_WORDS) &&
-    count / Math.max(words, 1) >= (options.minRatio ?? TURKISH_CHARACTERS_MIN_RATIO)
+    count / words >= (options.minRatio ?? TURKISH_CHARACTERS_MIN_RATIO) &&
+    reading.foreign / words <= (options.maxForeignRatio ?? TURKISH_CHARACTERS_MAX_FOREIGN_RATIO)
   ) {
     return 'fired'
   }

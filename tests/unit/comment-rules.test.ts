@@ -159,6 +159,12 @@ describe('turkish_characters', () => {
     expect(turkishCharacters(unknownWords, 'tr', tr)).toBe('passed')
   })
 
+  it('leaves English on a Turkish story to the spelling rule, though "is" reads as "iş"', () => {
+    const english = 'This is really good news, thanks for the live coverage'
+    expect(turkishCharacters(english, 'tr', tr)).toBe('passed')
+    expect(spelling(english, 'tr', tr)).toBe('fired')
+  })
+
   it('applies to Turkish stories only, and cannot decide without the Turkish checker', () => {
     expect(turkishCharacters('cok guzel', 'en', tr)).toBe('passed')
     expect(turkishCharacters('cok guzel', 'tr-TR', tr)).toBe('fired')
