@@ -9,7 +9,7 @@ import { foldLetters, joinSpacedLetters } from './comment-text.js'
 import { type LexiconEntry, TURKISH_LEXICON } from './lexicon/tr.js'
 
 /**
- * English words that contain a word of obscenity's English set but are innocent: real place names
+ * Innocent words that contain a word of obscenity's English set: real place names
  * (the Scunthorpe problem; obscenity already knows Scunthorpe itself) and everyday Turkish words
  * ("Cumhurbaşkanı", "Cuma", "analiz" contain "cum" and "anal"), written as the English matcher
  * reads them: lower case, undotted.
@@ -30,8 +30,9 @@ export const ENGLISH_WHITELIST: readonly string[] = [
 
 // Letters Turkish never uses stand in for ı, ö and ç in the Turkish matcher, so that "sık"
 // (frequent) is not "sik", "göt" is not the English "got" and "piç" not "pic"; the undotted pattern
-// variants catch what is typed on a keyboard without Turkish letters.
-const TURKISH_FOLD = { ı: 'q', ö: 'x', ç: 'w' }
+// variants catch what is typed on a keyboard without Turkish letters. Chosen so that no folded
+// pattern spells an English word ("oç" as "ow" would).
+const TURKISH_FOLD = { ı: 'x', ö: 'w', ç: 'q' }
 const UNDOTTED_FOLD = {}
 
 interface PhraseMetadata {

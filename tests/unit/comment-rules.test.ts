@@ -102,6 +102,7 @@ describe('profanity', () => {
     'gavurlar defolsun',
     'dinsiz imansız yobazlar',
     'göt herif',
+    'puşt',
   ])('fires on Turkish insults, swearing, slurs and attacks on beliefs: %s', (text) => {
     expect(profanity(matcher, text)).toBe('fired')
   })
@@ -118,6 +119,8 @@ describe('profanity', () => {
     'Cumhurbaşkanı Cuma günü konuştu, Cumartesi analiz yayımlanacak',
     'Eşyaları hemen götürdüler',
     'I got the update, nice pic',
+    'Ow, that hurt',
+    'The rash turned into a pustule',
     'Allah razı olsun, amin',
     'Bu haber çok önemli, teşekkürler',
   ])('leaves innocent words and place names alone: %s', (text) => {

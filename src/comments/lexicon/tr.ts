@@ -65,7 +65,8 @@ export const TURKISH_LEXICON: readonly LexiconEntry[] = [
   },
   { word: 'pezevenk', kind: 'insult', patterns: ['|pezevenk'] },
   { word: 'kahpe', kind: 'insult', patterns: ['|kahpe'] },
-  { word: 'puşt', kind: 'insult', patterns: ['|puşt'] },
+  // Whole words: the undotted "pust" starts the English "pustule".
+  { word: 'puşt', kind: 'insult', patterns: ['|puşt|', '|puştlar', '|puştun'] },
   { word: 'yavşak', kind: 'insult', patterns: ['|yavşak'] },
   { word: 'kaltak', kind: 'insult', patterns: ['|kaltak'] },
   { word: 'sürtük', kind: 'insult', patterns: ['|sürtük'] },
