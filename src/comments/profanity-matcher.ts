@@ -1,9 +1,12 @@
 import {
+  collapseDuplicatesTransformer,
   DataSet,
   englishDataset,
   englishRecommendedTransformers,
   parseRawPattern,
   RegExpMatcher,
+  resolveConfusablesTransformer,
+  resolveLeetSpeakTransformer,
 } from 'obscenity'
 import { foldLetters, joinSpacedLetters } from './comment-text.js'
 import { type LexiconEntry, TURKISH_LEXICON } from './lexicon/tr.js'
@@ -19,21 +22,68 @@ export const ENGLISH_WHITELIST: readonly string[] = [
   'shitterton',
   'twatt',
   'cum laude',
+  // Turkish, undotted, each covering the whole match: Cuma (Friday), Cumhuriyet, cümle, Çumra;
+  // analiz, analık (motherhood), analar (mothers), Adanalı, açıklanalı; cunta (junta); fukara
+  // (poor); penisilin; fanus, okyanus, olağanüstü, insanüstü; assolist; duvağına, kavağına; türdeş.
   'cuma',
   'cumhur',
   'cumle',
+  'cumra',
   'analiz',
   'analist',
-  'fagot',
+  'analik',
+  'analar',
+  'anala',
+  'anali',
+  'adanali',
+  'klanal',
+  'cunta',
+  'fukara',
+  'penisilin',
+  'fanus',
+  'okyanus',
+  'olaganust',
+  'insanust',
+  'assolist',
   'assos',
+  'duvagina',
+  'kavagina',
+  'savagina',
+  'turdes',
+  'fagot',
 ]
 
-// Letters Turkish never uses stand in for ı, ö and ç in the Turkish matcher, so that "sık"
-// (frequent) is not "sik", "göt" is not the English "got" and "piç" not "pic"; the undotted pattern
-// variants catch what is typed on a keyboard without Turkish letters. Chosen so that no folded
-// pattern spells an English word ("oç" as "ow" would).
-const TURKISH_FOLD = { ı: 'x', ö: 'w', ç: 'q' }
+// In the Turkish matcher, capitals stand in for ı, ö and ç (the text is lower-cased before, and
+// this matcher does not lower-case), so that "sık" (frequent) is not "sik", "göt" not the English
+// "got", "piç" not "pic" and "aç" not "aq". The undotted pattern variants catch what is typed on a
+// keyboard without Turkish letters.
+const TURKISH_FOLD = { ı: 'I', ö: 'O', ç: 'C' }
 const UNDOTTED_FOLD = {}
+
+// English's recommended transformers without the lower-casing, which would undo the stand-ins.
+const TURKISH_TRANSFORMERS = {
+  blacklistMatcherTransformers: [
+    resolveConfusablesTransformer(),
+    resolveLeetSpeakTransformer(),
+    collapseDuplicatesTransformer({
+      defaultThreshold: 1,
+      customThresholds: new Map([
+        ['b', 2],
+        ['e', 2],
+        ['o', 2],
+        ['l', 2],
+        ['s', 2],
+        ['g', 2],
+      ]),
+    }),
+  ],
+  whitelistMatcherTransformers: [
+    collapseDuplicatesTransformer({
+      defaultThreshold: Number.POSITIVE_INFINITY,
+      customThresholds: new Map([[' ', 1]]),
+    }),
+  ],
+}
 
 interface PhraseMetadata {
   word: string
@@ -61,7 +111,7 @@ export function createProfanityMatcher() {
   })
 
   const turkish = turkishDataset(TURKISH_LEXICON)
-  const turkishMatcher = new RegExpMatcher({ ...turkish.build(), ...englishRecommendedTransformers })
+  const turkishMatcher = new RegExpMatcher({ ...turkish.build(), ...TURKISH_TRANSFORMERS })
 
   function find(text: string): ProfanityHit[] {
     const joined = joinSpacedLetters(text)
@@ -104,7 +154,7 @@ function turkishDataset(lexicon: readonly LexiconEntry[]): DataSet<PhraseMetadat
     dataset.addPhrase((phrase) => {
       phrase.setMetadata({ word: entry.word, language: 'tr' })
       for (const form of turkishForms) phrase.addPattern(parseRawPattern(form))
-      for (const term of entry.whitelist ?? []) phrase.addWhitelistedTerm(term)
+      for (const term of entry.whitelist ?? []) phrase.addWhitelistedTerm(foldLetters(term, TURKISH_FOLD))
       return phrase
     })
   }

@@ -7,6 +7,7 @@
  * repeated letters are collapsed, so write a doubled letter once ("yarak" also catches "yarrrak")
  * except b, e, o, l, s, g, which may stay doubled. Each pattern is also matched in its undotted
  * spelling (ç->c, ş->s, ğ->g, ı->i, ö->o, ü->u), as it is typed on a keyboard without Turkish letters.
+ * Whitelisted words are written in Turkish spelling too.
  */
 export interface LexiconEntry {
   /** The headword, for logs and tests. */
@@ -69,7 +70,8 @@ export const TURKISH_LEXICON: readonly LexiconEntry[] = [
   { word: 'puşt', kind: 'insult', patterns: ['|puşt|', '|puştlar', '|puştun'] },
   { word: 'yavşak', kind: 'insult', patterns: ['|yavşak'] },
   { word: 'kaltak', kind: 'insult', patterns: ['|kaltak'] },
-  { word: 'sürtük', kind: 'insult', patterns: ['|sürtük'] },
+  // "sürttük" (we rubbed) collapses to it.
+  { word: 'sürtük', kind: 'insult', patterns: ['|sürtük'], whitelist: ['sürttük'] },
   { word: 'şerefsiz', kind: 'insult', patterns: ['|şerefsiz'] },
   { word: 'namussuz', kind: 'insult', patterns: ['|namussuz'] },
   { word: 'gerizekalı', kind: 'insult', patterns: ['|gerizekalı', '|geri zekalı'] },
