@@ -34,6 +34,11 @@ export interface Limits {
    * when thousands of readers reconnect at once after a deploy; Linux caps it at net.core.somaxconn.
    */
   listenBacklog: number
+  /**
+   * How long an instance trusts what it knows of a story's version for its cached public reads
+   * without asking the database: the most a lost bus hint can leave a page stale.
+   */
+  publicReadTrustMs: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -109,6 +114,7 @@ export const DEFAULT_LIMITS: Limits = {
   fanoutChunk: 512,
   streamPingIntervalMs: 15_000,
   listenBacklog: 8192,
+  publicReadTrustMs: 2000,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))
@@ -139,6 +145,7 @@ const EnvSchema = v.object({
   LIVELINE_MAX_BUFFERED_BYTES: v.optional(intFrom(1024, 1 << 30), String(DEFAULT_LIMITS.maxBufferedBytes)),
   LIVELINE_PING_INTERVAL_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.pingIntervalMs)),
   LIVELINE_HEAD_CHECK_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.headCheckIntervalMs)),
+  LIVELINE_PUBLIC_READ_TRUST_MS: v.optional(intFrom(0, 3_600_000), String(DEFAULT_LIMITS.publicReadTrustMs)),
   LIVELINE_LISTEN_BACKLOG: v.optional(intFrom(1, 1_000_000), String(DEFAULT_LIMITS.listenBacklog)),
   LIVELINE_FANOUT_CHUNK: v.optional(intFrom(1, 10_000_000), String(DEFAULT_LIMITS.fanoutChunk)),
   LIVELINE_WEBHOOK_WORKER: v.optional(v.picklist(['0', '1']), '1'),
@@ -207,6 +214,7 @@ export function loadConfig(
       headCheckIntervalMs: e.LIVELINE_HEAD_CHECK_MS,
       fanoutChunk: e.LIVELINE_FANOUT_CHUNK,
       listenBacklog: e.LIVELINE_LISTEN_BACKLOG,
+      publicReadTrustMs: e.LIVELINE_PUBLIC_READ_TRUST_MS,
     },
     webhooks: {
       ...DEFAULT_WEBHOOK_SETTINGS,

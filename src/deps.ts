@@ -6,6 +6,7 @@ import type { NewId } from './lib/ids.js'
 import type { Signal } from './lib/signal.js'
 import type { Clock } from './lib/time.js'
 import type { Metrics } from './metrics.js'
+import type { PublicReads } from './public-reads/public-reads.js'
 import type { Db } from './store/db.js'
 
 /** What every domain verb gets: built once in createApp() and passed down, never imported. */
@@ -19,6 +20,8 @@ export interface Deps {
   metrics: Metrics
   /** sha256 of the master key; it has no row in api_keys. */
   adminKeyHash: string
+  /** Anonymous public reads, rendered and compressed once per story change. */
+  publicReads: PublicReads
   /** Other features' parts in every change of the event log (webhooks' outbox), in its transaction. */
   changeHooks: readonly ChangeHook[]
   webhooks: {

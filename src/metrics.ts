@@ -46,6 +46,12 @@ export function createMetrics() {
       help: 'Bus reconnections',
       registers,
     }),
+    publicReads: new Counter({
+      name: 'liveline_public_reads_total',
+      help: 'Anonymous public reads (page, fragment, story, updates) answered from memory (hit) or rendered',
+      labelNames: ['result'] as const,
+      registers,
+    }),
     liveLogReads: new Counter({
       name: 'liveline_live_log_reads_total',
       help: 'Reads of the database by the live path (story lookups, positions, events, heads)',

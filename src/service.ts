@@ -17,6 +17,7 @@ import { logSourceOf } from './live/log-source.js'
 import { EventStreams } from './live/stream.js'
 import { WsEndpoint } from './live/ws-endpoint.js'
 import { createMetrics } from './metrics.js'
+import { PublicReads } from './public-reads/public-reads.js'
 import { createRouter } from './router.js'
 import { createStore, type Store } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
@@ -86,14 +87,21 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     ? new RedisBus({ url: config.redisUrl, channelPrefix: config.busPrefix })
     : new MemoryBus()
   const webhookWake = new Signal()
+  const clock = overrides.clock ?? systemClock
+  const metrics = createMetrics()
+  const publicReads = new PublicReads(
+    { db: store.db, metrics, log, clock },
+    { trustMs: config.limits.publicReadTrustMs },
+  )
   const deps: Deps = {
     db: store.db,
     bus,
-    clock: overrides.clock ?? systemClock,
+    clock,
     newId: () => newId(),
     log,
     limits: config.limits,
-    metrics: createMetrics(),
+    metrics,
+    publicReads,
     adminKeyHash: hashKey(config.adminKey),
     changeHooks: [queueWebhookDeliveries(webhookWake)],
     webhooks: { settings: config.webhooks, wake: webhookWake },
@@ -102,6 +110,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const streams = new EventStreams(deps, hub)
   const live = new WsEndpoint(deps, hub)
   await live.start()
+  await publicReads.start(bus)
   const webhookWorker = config.webhooks.workerEnabled ? new WebhookWorker(deps) : null
   webhookWorker?.start()
 
@@ -129,6 +138,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     await live.close()
     streams.close()
     hub.close()
+    publicReads.close()
     await httpDrained
     await webhookWorker?.close()
     await bus.close()

@@ -6,7 +6,7 @@ import type { StoryRow, StoryRowPatch, StoryStatus } from '../store/schema.js'
 import { storyRef } from '../store/story-ref.js'
 import type { Story } from '../stories/schema.js'
 import type { Update } from '../updates/schema.js'
-import { encodeBusMessage, storyTopic } from './bus-message.js'
+import { encodeBusMessage, encodeStoryChange, STORY_CHANGES_TOPIC, storyTopic } from './bus-message.js'
 import type { EventType } from './schema.js'
 
 /** The write path: lock the story, take seqs, append events, let hooks join, publish after commit. */
@@ -115,9 +115,17 @@ export async function recordChange<T>(
       const then = await hook(tx, appended)
       if (then) after.push(then)
     }
-    return { storyId: story.id, result: outcome.result, bodies: rows, after }
+    return {
+      storyId: story.id,
+      result: outcome.result,
+      bodies: rows,
+      after,
+      statusAfter: appended.statusAfter,
+    }
   })
   for (const { seq, body } of committed.bodies) publishEvent(deps, committed.storyId, seq, body)
+  const last = committed.bodies.at(-1)
+  if (last && committed.statusAfter) publishChange(deps, committed.storyId, last.seq, committed.statusAfter)
   for (const then of committed.after) then()
   return committed.result
 }
@@ -128,6 +136,13 @@ function publishEvent(deps: Deps, storyId: string, seq: number, body: string): v
     // Committed already: readers on every instance catch up from the log (head checks, gap backfill).
     deps.metrics.busPublishFailures.inc()
     deps.log.warn({ err, storyId, seq }, 'bus publish failed; readers will backfill from the events table')
+  })
+}
+
+function publishChange(deps: Deps, storyId: string, seq: number, status: StoryStatus): void {
+  deps.bus.publish(STORY_CHANGES_TOPIC, encodeStoryChange(storyId, seq, status)).catch((err: unknown) => {
+    // Caches re-read the story within their trust bound anyway.
+    deps.log.warn({ err, storyId, seq }, 'story change hint not published')
   })
 }
 

@@ -5,8 +5,11 @@ import type { AppEnv } from '../http/env.js'
 import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
 import { validate } from '../http/validate.js'
+import { respondFromCache } from '../public-reads/respond.js'
 import { CreateStoryInput, ListStoriesQuery, Story, StoryList, UpdateStoryInput } from './schema.js'
 import { createStory, getStory, listStories, updateStory } from './stories.js'
+
+const JSON_TYPE = 'application/json'
 
 export function storyRoutes() {
   const app = new Hono<AppEnv>()
@@ -63,8 +66,13 @@ export function storyRoutes() {
       responses: { 200: { description: 'The story', schema: Story }, ...STORY_NOT_FOUND },
     }),
     async (c) => {
-      const story = await getStory(c.var.deps, c.var.principal, c.req.param('story'))
-      return sendConditionalJson(c, story, cachePolicyFor(c.var.principal))
+      const { deps, principal } = c.var
+      const ref = c.req.param('story')
+      const cached = await respondFromCache(c, ref, 'story', JSON_TYPE, async (id) =>
+        JSON.stringify(await getStory(deps, null, id)),
+      )
+      if (cached) return cached
+      return sendConditionalJson(c, await getStory(deps, principal, ref), cachePolicyFor(principal))
     },
   )
 

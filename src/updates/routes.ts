@@ -7,6 +7,7 @@ import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
 import { validate } from '../http/validate.js'
 import { PageQuery } from '../lib/page-query.js'
+import { respondFromCache } from '../public-reads/respond.js'
 import { MAX_IDEMPOTENCY_KEY } from './idempotency.js'
 import { CreateUpdateInput, EditUpdateInput, Update, UpdateList } from './schema.js'
 import { createUpdate, deleteUpdate, editUpdate, getUpdate, listUpdates } from './updates.js'
@@ -82,8 +83,15 @@ export function updateRoutes() {
     }),
     validate('query', PageQuery),
     async (c) => {
-      const page = await listUpdates(c.var.deps, c.var.principal, c.req.param('story'), c.req.valid('query'))
-      return sendConditionalJson(c, page, cachePolicyFor(c.var.principal))
+      const { deps, principal } = c.var
+      const ref = c.req.param('story')
+      const query = c.req.valid('query')
+      const variant = `updates|${query.limit}|${c.req.query('cursor') ?? ''}`
+      const cached = await respondFromCache(c, ref, variant, 'application/json', async (id) =>
+        JSON.stringify(await listUpdates(deps, null, id, query)),
+      )
+      if (cached) return cached
+      return sendConditionalJson(c, await listUpdates(deps, principal, ref, query), cachePolicyFor(principal))
     },
   )
 

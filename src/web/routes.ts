@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import { AppError } from '../errors.js'
 import { publicBaseUrl } from '../http/base-url.js'
-import { sendConditional } from '../http/conditional.js'
+import { CACHE_CONTROL, sendConditional } from '../http/conditional.js'
 import type { AppEnv } from '../http/env.js'
 import { describe, type OperationDoc } from '../http/openapi.js'
 import { serveStaticFile } from '../http/static-file.js'
@@ -97,9 +97,16 @@ export function webRoutes(): Hono<AppEnv> {
       // A bad ?cursor is the reader's (or a crawler's) link: show the story from the top instead.
       if (cursor && !cursor.success) return c.redirect(`/s/${encodeURIComponent(c.req.param('slug'))}`, 302)
       try {
-        const view = await loadStoryView(c.var.deps, c.req.param('slug'), cursor?.output)
-        // Read as the public reader: the same page for everyone, so shared caches may keep it.
-        return sendConditional(c, renderStoryPage(view, publicBaseUrl(c)), HTML, 'public')
+        const slug = c.req.param('slug')
+        const base = publicBaseUrl(c)
+        // The page reads as the public reader, whoever asks: the same page for everyone.
+        const render = async (story: string) =>
+          renderStoryPage(await loadStoryView(c.var.deps, story, cursor?.output), base)
+        if (!cursor) {
+          const cached = await c.var.deps.publicReads.answer(slug, `page|${base}`, HTML, render)
+          if (cached) return serveStaticFile(c, cached, CACHE_CONTROL.public)
+        }
+        return sendConditional(c, await render(slug), HTML, 'public')
       } catch (err) {
         if (isNotFound(err)) return c.html(renderNotFoundPage('There is no live story at this address.'), 404)
         throw err
@@ -126,9 +133,17 @@ export function webRoutes(): Hono<AppEnv> {
       c.header('Cache-Control', 'no-cache')
       c.header('X-Content-Type-Options', 'nosniff')
       try {
-        const view = await loadStoryView(c.var.deps, c.req.param('slug'))
-        const html = renderStoryRoot(view, { tag: 'div', base: publicBaseUrl(c) }).value
-        return sendConditional(c, html, HTML, 'public')
+        const base = publicBaseUrl(c)
+        const render = async (story: string) =>
+          renderStoryRoot(await loadStoryView(c.var.deps, story), { tag: 'div', base }).value
+        const cached = await c.var.deps.publicReads.answer(
+          c.req.param('slug'),
+          `fragment|${base}`,
+          HTML,
+          render,
+        )
+        if (cached) return serveStaticFile(c, cached, CACHE_CONTROL.public)
+        return sendConditional(c, await render(c.req.param('slug')), HTML, 'public')
       } catch (err) {
         if (isNotFound(err)) return c.html('<p>This live story does not exist.</p>', 404)
         throw err
