@@ -6,6 +6,7 @@ import { hashKey } from './auth/keys.js'
 import type { Bus } from './bus/bus.js'
 import { MemoryBus } from './bus/memory-bus.js'
 import { RedisBus } from './bus/redis-bus.js'
+import { RedisClusterBus } from './bus/redis-cluster-bus.js'
 import type { Config } from './config.js'
 import type { Deps } from './deps.js'
 import { createHttpApp } from './http/app.js'
@@ -55,8 +56,8 @@ function packageVersion(): string {
 }
 
 /**
- * The composition root: the one place that picks implementations (pg or PGlite, Redis or memory
- * bus) and wires them into the HTTP app and the live server.
+ * The composition root: the one place that picks implementations (pg or PGlite, Redis, Redis
+ * Cluster or memory bus) and wires them into the HTTP app and the live server.
  * @example const app = await createApp(loadConfig(process.env, process.cwd()))
  */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -70,9 +71,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (!overrides.store) await store.close()
     throw err
   }
-  const bus: Bus = config.redisUrl
-    ? new RedisBus({ url: config.redisUrl, channelPrefix: config.busPrefix })
-    : new MemoryBus()
+  const bus: Bus = !config.redisUrl
+    ? new MemoryBus()
+    : config.redisCluster
+      ? new RedisClusterBus({ seeds: config.redisUrl.split(','), channelPrefix: config.busPrefix })
+      : new RedisBus({ url: config.redisUrl, channelPrefix: config.busPrefix })
   const deps: Deps = {
     db: store.db,
     bus,
