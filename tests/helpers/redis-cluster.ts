@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { type AddressInfo, createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -17,9 +17,8 @@ export interface LocalRedisClusterOptions {
   readyTimeoutMs?: number
 }
 
-/** Lowest and highest client port tried; each node also takes its cluster-bus port (client + 10000). */
-const PORT_RANGE = { low: 30_000, high: 40_000 }
-const CLUSTER_BUS_OFFSET = 10_000
+/** Blocks of ports tried before giving up, when another process takes one first. */
+const START_ATTEMPTS = 3
 
 interface Node {
   port: number
@@ -56,10 +55,24 @@ export class LocalRedisCluster {
       readyTimeoutMs: 30_000,
       ...options,
     }
+    // Another process may take a port between our check and redis-server's bind: try a new block.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await LocalRedisCluster.#startOnce(opts)
+      } catch (err) {
+        if (!(err instanceof PortTakenError) || attempt >= START_ATTEMPTS) throw err
+      }
+    }
+  }
+
+  static async #startOnce(opts: Required<LocalRedisClusterOptions>): Promise<LocalRedisCluster> {
     const count = opts.masters * (1 + opts.replicasPerMaster)
-    const ports = await freePortBlock(count)
+    // Two free ports per node, from the system; the cluster-bus one is given with --cluster-port
+    // rather than the default client + 10000, which may be taken.
+    const free = await freePorts(count * 2)
+    const ports = free.slice(0, count)
     const dir = mkdtempSync(join(tmpdir(), 'liveline-redis-cluster-'))
-    const nodes = ports.map((port) => ({
+    const nodes = ports.map((port, i) => ({
       port,
       proc: spawn(
         'redis-server',
@@ -70,6 +83,8 @@ export class LocalRedisCluster {
           '127.0.0.1',
           '--cluster-enabled',
           'yes',
+          '--cluster-port',
+          String(free[count + i]),
           '--cluster-config-file',
           join(dir, `nodes-${port}.conf`),
           '--cluster-node-timeout',
@@ -89,7 +104,7 @@ export class LocalRedisCluster {
     const cluster = new LocalRedisCluster(nodes, dir, opts)
     running.add(cluster)
     try {
-      await Promise.all(ports.map((port) => waitForPing(port, 5000)))
+      await Promise.all(nodes.map((node) => waitForOwnNode(node, 5000)))
       await run('redis-cli', [
         '--cluster',
         'create',
@@ -296,36 +311,43 @@ async function withClient<T>(port: number, fn: (r: Redis) => Promise<T>): Promis
   }
 }
 
-async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+class PortTakenError extends Error {}
+
+/** Waits until the redis-server we spawned answers on its port (not some other process there). */
+async function waitForOwnNode(node: Node, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
+    if (node.proc.exitCode !== null) throw new PortTakenError(`redis-server on ${node.port} exited`)
     try {
-      await withClient(port, (r) => r.ping())
+      const info = await withClient(node.port, (r) => r.info('server'))
+      if (!info.includes(`process_id:${node.proc.pid}\r`)) {
+        throw new PortTakenError(`another process answers on ${node.port}`)
+      }
       return
-    } catch {
-      if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`)
+    } catch (err) {
+      if (err instanceof PortTakenError) throw err
+      if (Date.now() > deadline) throw new Error(`redis-server on ${node.port} did not start`)
       await sleep(50)
     }
   }
 }
 
-/** `count` consecutive free ports from a random base, with their cluster-bus ports free as well. */
-async function freePortBlock(count: number): Promise<number[]> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = PORT_RANGE.low + Math.floor(Math.random() * (PORT_RANGE.high - PORT_RANGE.low - count))
-    const ports = Array.from({ length: count }, (_, i) => base + i)
-    const free = await Promise.all(ports.flatMap((p) => [isFree(p), isFree(p + CLUSTER_BUS_OFFSET)]))
-    if (free.every(Boolean)) return ports
-  }
-  throw new Error('no free block of ports for a redis cluster')
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer()
-    srv.once('error', () => resolve(false))
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
-  })
+/** `count` distinct loopback ports that were free a moment ago (all held at once, so no repeats). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const srv = createServer()
+          srv.once('error', reject)
+          srv.listen(0, '127.0.0.1', () => resolve(srv))
+        }),
+    ),
+  )
+  const ports = servers.map((srv) => (srv.address() as AddressInfo).port)
+  await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))))
+  return ports
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
