@@ -6,19 +6,24 @@
  * instances (`src/main.ts`, separate processes) on one fresh Postgres database, readers in a
  * forked child spread over the instances, each following one story; stories chosen so that on
  * the cluster they spread evenly over the shards. Then:
- *   idle     the bus nodes' own CPU while nothing is posted (cluster gossip costs something)
  *   busy     `rate` posts/s for `seconds`, round-robin over stories and instances: publish ->
- *            receive latency, frames lost/duplicated, instance CPU per delivered frame, and bus
- *            CPU per published update (INFO cpu before/after; on the cluster, the busiest master)
+ *            receive latency, frames lost/duplicated, instance CPU per delivered frame
  *   failover (cluster only) SIGKILL the master of one story's shard while posting to it every
  *            100 ms: time until the replica serves the slot, time until every reader of the
  *            story has the first post made after the kill, and whether every event still arrived
  *            once, in order
+ *   bus      apart from Liveline: `busMessages` event-sized messages published straight to the
+ *            bus over `stories` channels, each heard by three subscribers (as three instances
+ *            would): the bus nodes' CPU per message (INFO cpu before/after, net of the node's
+ *            idle CPU), one Redis against the busiest master of the cluster. Liveline's posts
+ *            (a transaction each) are too slow on this machine to lift the bus's CPU far enough
+ *            above the cluster's own gossip to measure it through them.
  *
  * The instances' periodic head check is set to a minute, so the figures are the bus's own: a lost
  * message shows as lost instead of arriving two seconds late.
  *
- * Sizes: --readers=600 (in all), --stories=6, --rate=20, --seconds=20, or --quick for a smoke run.
+ * Sizes: --readers=600 (in all), --stories=6, --rate=5, --seconds=20, --bus-messages=20000,
+ * --idle-seconds=3, or --quick for a smoke run.
  * Results: a table on stdout and test-artifacts/bench-cluster-results.json.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process'
@@ -27,7 +32,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Redis } from 'ioredis'
+import { Cluster, Redis } from 'ioredis'
 import WebSocket from 'ws'
 import { LocalRedisCluster } from '../tests/helpers/redis-cluster.js'
 import { freePort, processCpuMs, ServerProcess, sleep, waitForHttp } from './bench/proc.js'
@@ -53,6 +58,7 @@ interface BenchConfig {
   rate: number
   seconds: number
   idleSeconds: number
+  busMessages: number
 }
 
 function readConfig(argv: string[]): BenchConfig {
@@ -72,9 +78,10 @@ function readConfig(argv: string[]): BenchConfig {
   return {
     readers: Math.round(num('readers', 600, 150)),
     stories: Math.round(num('stories', 6, 3)),
-    rate: num('rate', 20, 10),
+    rate: num('rate', 5, 5),
     seconds: num('seconds', 20, 5),
-    idleSeconds: num('idle-seconds', 5, 2),
+    idleSeconds: num('idle-seconds', 3, 2),
+    busMessages: Math.round(num('bus-messages', 20_000, 3000)),
   }
 }
 
@@ -253,6 +260,8 @@ interface BusUnderTest {
   cluster: boolean
   /** Ports of the nodes that serve pub/sub (the cluster's masters). */
   nodePorts(): Promise<number[]>
+  /** The nodes' URLs. */
+  seeds: string[]
   stop(): Promise<void>
 }
 
@@ -280,6 +289,7 @@ async function startOneRedis(): Promise<BusUnderTest> {
     redisUrl: `redis://127.0.0.1:${port}`,
     cluster: false,
     nodePorts: async () => [port],
+    seeds: [`redis://127.0.0.1:${port}`],
     async stop() {
       if (proc.exitCode !== null) return
       const exited = new Promise((r) => proc.once('exit', r))
@@ -298,6 +308,7 @@ async function startCluster(): Promise<BusUnderTest & { local: LocalRedisCluster
     cluster: true,
     local,
     nodePorts: () => local.masters(),
+    seeds: local.urls,
     stop: () => local.stop(),
   }
 }
@@ -374,6 +385,108 @@ async function api<T>(base: string, key: string, method: string, path: string, b
 }
 
 // ---------------------------------------------------------------------------------------------
+// The bus alone: what one message costs the node that carries it.
+
+/** Subscribers of every channel in the bus measurement: one per instance. */
+const BUS_SUBSCRIBERS = INSTANCES
+/**
+ * Publishes in flight at once while measuring the bus: one, as Liveline sends them (one per post,
+ * each its own write), so the bus pays its per-message cost instead of a batched one.
+ */
+const BUS_BATCH = 1
+
+interface BusCost {
+  messages: number
+  messageBytes: number
+  channels: number
+  /** Per master (one Redis: its only node), µs of CPU per message, net of idle. */
+  perMessageUs: number[]
+  idlePercent: number[]
+}
+
+async function measureBus(bus: BusUnderTest, config: BenchConfig): Promise<BusCost> {
+  log(`${bus.name}: ${config.busMessages} messages straight to the bus`)
+  const prefix = `bench-bus:${randomBytes(4).toString('hex')}:`
+  const local = 'local' in bus ? (bus.local as LocalRedisCluster) : null
+  const nodes = await bus.nodePorts()
+  // Channels spread evenly over the masters, as the stories were.
+  const quota = Math.ceil(config.stories / nodes.length)
+  const perNode = new Map<number, number>()
+  const channels: string[] = []
+  for (let i = 0; channels.length < config.stories; i++) {
+    const channel = `${prefix}story:${i}`
+    const node = local ? await local.masterOfSlot(await local.slotOf(channel)) : 0
+    if ((perNode.get(node) ?? 0) >= quota) continue
+    perNode.set(node, (perNode.get(node) ?? 0) + 1)
+    channels.push(channel)
+  }
+  const seeds = bus.seeds.map((u) => ({ host: new URL(u).hostname, port: Number(new URL(u).port) }))
+  const first = item(seeds, 0)
+  const received = Array.from({ length: BUS_SUBSCRIBERS }, () => 0)
+  const clients: Array<Redis | Cluster> = []
+  for (let i = 0; i < BUS_SUBSCRIBERS; i++) {
+    const count = () => {
+      received[i] = (received[i] ?? 0) + 1
+    }
+    if (local) {
+      const sub = new Cluster(seeds, { shardedSubscribers: true })
+      sub.on('smessage', count)
+      for (const channel of channels) await sub.ssubscribe(channel)
+      clients.push(sub)
+    } else {
+      const sub = new Redis(first)
+      sub.on('message', count)
+      await sub.subscribe(...channels)
+      clients.push(sub)
+    }
+  }
+  const pub = local ? new Cluster(seeds) : new Redis(first)
+  clients.push(pub)
+  const message = JSON.stringify({ seq: 1, body: UPDATE_TEXT.repeat(4) })
+  const publish = (channel: string) =>
+    local ? (pub as Cluster).spublish(channel, message) : (pub as Redis).publish(channel, message)
+  const sendAll = async (count: number) => {
+    const before = received.map((r) => r)
+    for (let i = 0; i < count; i += BUS_BATCH) {
+      await Promise.all(
+        Array.from({ length: Math.min(BUS_BATCH, count - i) }, (_, k) =>
+          publish(item(channels, (i + k) % channels.length)),
+        ),
+      )
+    }
+    const deadline = Date.now() + 60_000
+    while (received.some((r, i) => r - item(before, i) < count) && Date.now() < deadline) await sleep(20)
+  }
+  try {
+    await sendAll(1000) // warm up
+    const idleBefore = await Promise.all(nodes.map(redisCpuMs))
+    const idleStart = performance.now()
+    await sleep(config.idleSeconds * 1000)
+    const idleAfter = await Promise.all(nodes.map(redisCpuMs))
+    const idleRate = nodes.map(
+      (_, i) => (item(idleAfter, i) - item(idleBefore, i)) / (performance.now() - idleStart),
+    )
+    const cpuBefore = await Promise.all(nodes.map(redisCpuMs))
+    const start = performance.now()
+    await sendAll(config.busMessages)
+    const ms = performance.now() - start
+    const cpuAfter = await Promise.all(nodes.map(redisCpuMs))
+    return {
+      messages: config.busMessages,
+      messageBytes: Buffer.byteLength(message),
+      channels: channels.length,
+      perMessageUs: nodes.map(
+        (_, i) =>
+          ((item(cpuAfter, i) - item(cpuBefore, i) - item(idleRate, i) * ms) * 1000) / config.busMessages,
+      ),
+      idlePercent: idleRate.map((r) => r * 100),
+    }
+  } finally {
+    for (const c of clients) c.disconnect()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // One run: one bus, three instances, the same load.
 
 interface RunResult {
@@ -385,9 +498,6 @@ interface RunResult {
   report: ReaderReport
   /** Instance CPU per delivered frame, µs: each instance's CPU ÷ the frames its readers got. */
   instanceCpuPerFrameUs: number[]
-  /** Bus CPU per published update, µs, per node (net of the node's idle CPU over the same time). */
-  busCpuPerUpdateUs: number[]
-  busIdleCpuPercent: number[]
   failover: {
     /** SIGKILL -> a replica serves the slot. */
     promotedAfterMs: number
@@ -473,20 +583,10 @@ async function run(
   for (const s of stories) publishTimes[s] = {}
   failures = 0
 
-  // Idle: what the bus nodes cost with nothing posted.
-  const nodes = await bus.nodePorts()
-  const idleBefore = await Promise.all(nodes.map(redisCpuMs))
-  const idleStart = performance.now()
-  await sleep(config.idleSeconds * 1000)
-  const idleAfter = await Promise.all(nodes.map(redisCpuMs))
-  const idleMs = performance.now() - idleStart
-  const idleRate = nodes.map((_, i) => (item(idleAfter, i) - item(idleBefore, i)) / idleMs)
-
   // Busy.
   log(`${bus.name}: ${config.rate} posts/s for ${config.seconds} s`)
   const count = Math.round(config.rate * config.seconds)
   const cpuBefore = instances.map((x) => processCpuMs(x.server.pid))
-  const busBefore = await Promise.all(nodes.map(redisCpuMs))
   const busyStart = performance.now()
   const calls: Array<Promise<void>> = []
   for (let i = 0; i < count; i++) {
@@ -496,9 +596,7 @@ async function run(
   }
   await Promise.all(calls)
   await readers.request({ cmd: 'drain', heads, maxWaitMs: 30_000 }, 'drained', 40_000)
-  const busyMs = performance.now() - busyStart
   const cpuAfter = instances.map((x) => processCpuMs(x.server.pid))
-  const busAfter = await Promise.all(nodes.map(redisCpuMs))
   const { result: report } = await readers.request({ cmd: 'report', publishTimes }, 'report', 60_000)
   const published = count - failures
 
@@ -513,12 +611,6 @@ async function run(
       (x, i) =>
         ((item(cpuAfter, i) - item(cpuBefore, i)) * 1000) / Math.max(1, report.deliveredByUrl[x.wsUrl] ?? 0),
     ),
-    busCpuPerUpdateUs: nodes.map(
-      (_, i) =>
-        ((item(busAfter, i) - item(busBefore, i) - item(idleRate, i) * busyMs) * 1000) /
-        Math.max(1, published),
-    ),
-    busIdleCpuPercent: idleRate.map((r) => r * 100),
     failover: null,
   }
 
@@ -538,12 +630,17 @@ async function run(
       }
     })()
     await sleep(500)
-    // Posts acknowledged before the kill have seqs up to here; later ones were published after it.
-    const headAtKill = heads[victim] ?? 0
     const killedAt = wallNow()
     await local.killMaster(master)
+    // The first post sent after the kill (one sent before may still have reached the old master).
+    let firstSeqAfterKill: number | null = null
+    while (firstSeqAfterKill === null) {
+      const after = Object.entries(publishTimes[victim] ?? {}).filter(([, at]) => at > killedAt)
+      if (after.length > 0) firstSeqAfterKill = Math.min(...after.map(([seq]) => Number(seq)))
+      else await sleep(10)
+    }
     const firstAfter = readers.request(
-      { cmd: 'first-after', story: victim, after: headAtKill, maxWaitMs: 60_000 },
+      { cmd: 'first-after', story: victim, after: firstSeqAfterKill - 1, maxWaitMs: 60_000 },
       'first-after',
       70_000,
     )
@@ -596,7 +693,13 @@ async function cleanup(): Promise<void> {
   await database?.drop().catch(() => {})
 }
 
-function table(config: BenchConfig, one: RunResult, cluster: RunResult): string {
+function table(
+  config: BenchConfig,
+  one: RunResult,
+  cluster: RunResult,
+  oneBus: BusCost,
+  clusterBus: BusCost,
+): string {
   const fmt = (n: number | null | undefined, digits = 2) =>
     n === null || n === undefined || !Number.isFinite(n)
       ? '-'
@@ -623,22 +726,15 @@ function table(config: BenchConfig, one: RunResult, cluster: RunResult): string 
   row('latency p50 (ms)', one.report.latencyMs?.p50, cluster.report.latencyMs?.p50, '', 1)
   row('latency p99 (ms)', one.report.latencyMs?.p99, cluster.report.latencyMs?.p99, '<= 1.2x', 1)
   row('latency max (ms)', one.report.latencyMs?.max, cluster.report.latencyMs?.max, '', 1)
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
   row(
-    'bus CPU per update (µs), busiest node',
-    Math.max(...one.busCpuPerUpdateUs),
-    Math.max(...cluster.busCpuPerUpdateUs),
+    'bus CPU per message (µs), busiest node',
+    Math.max(...oneBus.perMessageUs),
+    Math.max(...clusterBus.perMessageUs),
     '< 1x',
   )
-  row(
-    'bus CPU per update (µs), all nodes',
-    one.busCpuPerUpdateUs.reduce((a, b) => a + b, 0),
-    cluster.busCpuPerUpdateUs.reduce((a, b) => a + b, 0),
-  )
-  row(
-    'bus idle CPU (% of a core), all nodes',
-    one.busIdleCpuPercent.reduce((a, b) => a + b, 0),
-    cluster.busIdleCpuPercent.reduce((a, b) => a + b, 0),
-  )
+  row('bus CPU per message (µs), all masters', sum(oneBus.perMessageUs), sum(clusterBus.perMessageUs))
+  row('bus idle CPU (% of a core), all masters', sum(oneBus.idlePercent), sum(clusterBus.idlePercent))
   row('updates published', one.published, cluster.published, '', 0)
   row('frames delivered', one.report.delivered, cluster.report.delivered, '', 0)
   row('frames lost', one.report.lost, cluster.report.lost, '= 0', 0)
@@ -651,7 +747,9 @@ function table(config: BenchConfig, one: RunResult, cluster: RunResult): string 
     `machine   ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM`,
     `date      ${new Date().toISOString()}`,
     `load      ${INSTANCES} instances, ${one.readers} readers over ${one.stories} stories, ${config.rate} posts/s for ${config.seconds} s`,
-    `cluster   3 masters + 3 replicas on loopback; bus CPU from INFO cpu, net of each node's idle CPU`,
+    `cluster   3 masters + 3 replicas on loopback`,
+    `bus cost  ${oneBus.messages} messages of ${oneBus.messageBytes} bytes over ${oneBus.channels} channels, ${BUS_SUBSCRIBERS} subscribers each (as ${INSTANCES} instances)`,
+    `          straight to the bus; CPU from INFO cpu, net of each node's idle CPU`,
     '',
     line(['', 'one Redis', 'Redis Cluster', 'ratio', 'target']),
     ...rows.map(line),
@@ -677,6 +775,7 @@ async function main(): Promise<void> {
   database = await createBenchDatabase(PG_ADMIN_URL, `liveline_bench_${process.pid}`)
   const one = await startOneRedis()
   const oneResult = await run(one, config, database, logDir)
+  const oneBus = await measureBus(one, config)
   await one.stop()
   // A fresh database: the second run must not pay for the first one's rows.
   await database.drop()
@@ -684,12 +783,13 @@ async function main(): Promise<void> {
   log('starting a local Redis Cluster')
   const cluster = await startCluster()
   const clusterResult = await run(cluster, config, database, logDir)
+  const clusterBus = await measureBus(cluster, config)
   await cluster.stop()
-  const text = table(config, oneResult, clusterResult)
+  const text = table(config, oneResult, clusterResult, oneBus, clusterBus)
   process.stdout.write(`${text}\n`)
   writeFileSync(
     resolve(ARTIFACTS, 'bench-cluster-results.json'),
-    `${JSON.stringify({ config, oneRedis: oneResult, cluster: clusterResult }, null, 2)}\n`,
+    `${JSON.stringify({ config, oneRedis: { ...oneResult, bus: oneBus }, cluster: { ...clusterResult, bus: clusterBus } }, null, 2)}\n`,
   )
 }
 
