@@ -49,6 +49,8 @@ const FAILOVER_POST_INTERVAL_MS = 100
  * after a failover) is the bus's own work, not the 2-second safety net's.
  */
 const HEAD_CHECK_MS = 60_000
+/** Tries to start an instance whose port was taken meanwhile. */
+const START_ATTEMPTS = 3
 /** How long readers may go without a new frame before the bench stops waiting for stragglers. */
 const DRAIN_IDLE_MS = 3000
 
@@ -339,7 +341,7 @@ interface Instance {
 
 async function startInstances(bus: BusUnderTest, database: BenchDatabase, adminKey: string, logDir: string) {
   const prefix = `bench-cluster:${randomBytes(4).toString('hex')}:`
-  const start = async (i: number): Promise<Instance> => {
+  const startOnce = async (i: number): Promise<Instance> => {
     const port = await freePort()
     const watch = pathToFileURL(resolve(ROOT, 'scripts/bench/parent-watch.ts')).href
     const server = new ServerProcess(
@@ -365,6 +367,18 @@ async function startInstances(bus: BusUnderTest, database: BenchDatabase, adminK
     const base = `http://127.0.0.1:${port}`
     await waitForHttp(`${base}/readyz`, server, 90_000)
     return { server, base, wsUrl: `ws://127.0.0.1:${port}/v1/live` }
+  }
+  // A port found free can be taken before the instance binds it (a busy machine's outgoing
+  // connections use the same range): then try another.
+  const start = async (i: number): Promise<Instance> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce(i)
+      } catch (err) {
+        if (attempt >= START_ATTEMPTS || !String(err).includes('EADDRINUSE')) throw err
+        log(`liveline-${i}: its port was taken; trying another`)
+      }
+    }
   }
   // The first one migrates the database; the others start together.
   const first = await start(0)
