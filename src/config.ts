@@ -84,7 +84,10 @@ export interface Config {
   host: string
   databaseUrl: string | undefined
   dataDir: string
+  /** One Redis URL, or with `redisCluster` the comma-separated seed nodes of a Redis Cluster. */
   redisUrl: string | undefined
+  /** LIVELINE_REDIS_CLUSTER=1: fan out over sharded pub/sub on a Redis Cluster. */
+  redisCluster?: boolean
   /** Prefix of every Redis channel, so deployments or test runs can share one Redis. */
   busPrefix: string
   adminKey: string
@@ -119,13 +122,25 @@ export const DEFAULT_LIMITS: Limits = {
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))
 const optionalUrl = v.optional(v.pipe(v.string(), v.trim(), v.url('must be a URL')))
+const isUrl = (s: string) => URL.canParse(s.trim())
 
 const EnvSchema = v.object({
   PORT: v.optional(intFrom(0, 65535), '8080'),
   HOST: v.optional(v.string(), '0.0.0.0'),
   DATABASE_URL: optionalUrl,
   LIVELINE_DATA_DIR: v.optional(v.string(), './data'),
-  REDIS_URL: optionalUrl,
+  // A list only with LIVELINE_REDIS_CLUSTER=1 (checked in loadConfig, which sees both).
+  REDIS_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.check(
+        (s) => s.split(',').every(isUrl),
+        'must be a URL (with LIVELINE_REDIS_CLUSTER=1, comma-separated URLs)',
+      ),
+    ),
+  ),
+  LIVELINE_REDIS_CLUSTER: v.optional(v.picklist(['0', '1']), '0'),
   LIVELINE_PUBLIC_URL: v.optional(
     v.pipe(
       v.string(),
@@ -184,6 +199,16 @@ export function loadConfig(
     throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`)
   }
   const e = parsed.output
+  if (e.REDIS_URL?.includes(',') && e.LIVELINE_REDIS_CLUSTER !== '1') {
+    throw new Error(
+      'invalid configuration:\n  REDIS_URL: names several nodes; set LIVELINE_REDIS_CLUSTER=1 for a Redis Cluster',
+    )
+  }
+  if (!e.REDIS_URL && e.LIVELINE_REDIS_CLUSTER === '1') {
+    throw new Error(
+      "invalid configuration:\n  REDIS_URL: LIVELINE_REDIS_CLUSTER=1 needs the cluster's seed nodes",
+    )
+  }
   // Only a serving process needs the key; `migrate` (Fly's release command) does not.
   if (!e.LIVELINE_ADMIN_KEY && e.NODE_ENV === 'production' && options.serving !== false) {
     throw new Error(
@@ -198,6 +223,7 @@ export function loadConfig(
       ? e.LIVELINE_DATA_DIR
       : resolve(cwd, e.LIVELINE_DATA_DIR),
     redisUrl: e.REDIS_URL,
+    redisCluster: e.LIVELINE_REDIS_CLUSTER === '1',
     busPrefix: e.LIVELINE_BUS_PREFIX,
     adminKey: e.LIVELINE_ADMIN_KEY ?? newApiKey(),
     adminKeyGenerated: !e.LIVELINE_ADMIN_KEY,

@@ -9,7 +9,7 @@ import type { Metrics } from './metrics.js'
 import type { PublicReads } from './public-reads/public-reads.js'
 import type { Db } from './store/db.js'
 
-/** What every domain verb gets: built once in createApp() and passed down, never imported. */
+/** What every domain verb gets: built once in createService() and passed down, never imported. */
 export interface Deps {
   db: Db
   bus: Bus

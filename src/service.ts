@@ -6,6 +6,7 @@ import { hashKey } from './auth/keys.js'
 import type { Bus } from './bus/bus.js'
 import { MemoryBus } from './bus/memory-bus.js'
 import { RedisBus } from './bus/redis-bus.js'
+import { RedisClusterBus } from './bus/redis-cluster-bus.js'
 import type { Config } from './config.js'
 import type { Deps } from './deps.js'
 import type { Readiness } from './http/health.js'
@@ -68,8 +69,8 @@ function packageVersion(): string {
 }
 
 /**
- * The composition root: the one place that picks implementations (pg or PGlite, Redis or memory
- * bus), wires them into the router and the live endpoints, and owns shutdown.
+ * The composition root: the one place that picks implementations (pg or PGlite, Redis, Redis
+ * Cluster or memory bus), wires them into the router and the live endpoints, and owns shutdown.
  * @example const service = await createService(loadConfig(process.env, process.cwd()))
  */
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
@@ -83,9 +84,11 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     if (!overrides.store) await store.close()
     throw err
   }
-  const bus: Bus = config.redisUrl
-    ? new RedisBus({ url: config.redisUrl, channelPrefix: config.busPrefix })
-    : new MemoryBus()
+  const bus: Bus = !config.redisUrl
+    ? new MemoryBus()
+    : config.redisCluster
+      ? new RedisClusterBus({ seeds: config.redisUrl.split(','), channelPrefix: config.busPrefix })
+      : new RedisBus({ url: config.redisUrl, channelPrefix: config.busPrefix })
   const webhookWake = new Signal()
   const clock = overrides.clock ?? systemClock
   const metrics = createMetrics()
