@@ -97,6 +97,17 @@ describe('public reads, rendered once per story change', () => {
     await expectPostShown(deaf, story, editor, 'After the lost hint')
   })
 
+  it('answers the same feed validators from every instance, also for the all-live feed', async () => {
+    const editor = await keyFor(a.admin, 'editor')
+    const story = await makeStory(editor, { status: 'live' })
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('On the wire'))
+    for (const path of ['/v1/feed.atom', '/v1/feed.json', `/v1/stories/${story.slug}/feed.rss`]) {
+      const [onA, onB] = await Promise.all([fetch(`${a.url}${path}`), fetch(`${b.url}${path}`)])
+      expect(onB.headers.get('etag')).toBe(onA.headers.get('etag'))
+      expect(onB.headers.get('last-modified')).toBe(onA.headers.get('last-modified'))
+    }
+  })
+
   it('stops serving a story from memory the moment it goes back to draft', async () => {
     const editor = await keyFor(a.admin, 'editor')
     const story = await makeStory(editor, { status: 'live' })

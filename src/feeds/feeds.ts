@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { sql } from 'kysely'
 import type { Registry } from 'prom-client'
 import { canSeeStory, type Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
@@ -52,11 +53,10 @@ export interface FeedState {
   cache: FeedCache
   metrics: FeedMetrics
   /** When this process first saw the current set of live stories (see getLiveFeed). */
-  liveSeen: { version: string; at: Date } | null
 }
 
 export function createFeedState(registry: Registry, cache = new FeedCache()): FeedState {
-  return { cache, metrics: createFeedMetrics(registry), liveSeen: null }
+  return { cache, metrics: createFeedMetrics(registry) }
 }
 
 export interface FeedArgs {
@@ -141,16 +141,16 @@ export async function getStoryFeed(
  * story goes live, ends or is unpublished.
  */
 export async function getLiveFeed(deps: Deps, state: FeedState, args: FeedArgs): Promise<FeedResult> {
-  const stories = await readLiveStories(deps.db)
-  return answer(deps, state, args, liveHead(state, stories, deps.clock()), async () => {
+  const live = await readLiveStories(deps.db)
+  return answer(deps, state, args, liveHead(live), async () => {
     const snapshot = await deps.db
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (tx) => ({
-        stories: await readLiveStories(tx),
+        live: await readLiveStories(tx),
         entries: await readEntries(tx, args.limit),
       }))
-    const byId = new Map(snapshot.stories.map((s) => [s.id, s]))
+    const byId = new Map(snapshot.live.stories.map((s) => [s.id, s]))
     const base = args.baseUrl
     const query = args.limit === DEFAULT_FEED_ENTRIES ? '' : `?limit=${args.limit}`
     const entries = snapshot.entries.flatMap((e) => {
@@ -167,13 +167,13 @@ export async function getLiveFeed(deps: Deps, state: FeedState, args: FeedArgs):
       return [toEntry(e, story, urls.home, source)]
     })
     return {
-      head: liveHead(state, snapshot.stories, deps.clock()),
+      head: liveHead(snapshot.live),
       feed: {
         urn: uuidUrn('live'),
         title: 'Live stories',
         description: 'The newest updates from every live story',
         language: null,
-        updated: newest(snapshot.stories.map((s) => s.last_update_at ?? s.updated_at)),
+        updated: newest(snapshot.live.stories.map((s) => s.last_update_at ?? s.updated_at)),
         homeUrl: `${base}/`,
         feedUrls: feedUrls(`${base}/v1/feed`, query),
         entries,
@@ -249,21 +249,12 @@ type LiveStory = Pick<
   'id' | 'seq' | 'slug' | 'title' | 'updated_at' | 'last_update_at' | 'pinned_update_id'
 >
 
-function liveHead(state: FeedState, stories: LiveStory[], now: Date): FeedHead {
+function liveHead(live: LiveStories): FeedHead {
   const version = createHash('sha1')
-    .update(stories.map((s) => `${s.id}:${s.seq}`).join(','))
+    .update(live.stories.map((s) => `${s.id}:${s.seq}`).join(','))
     .digest('hex')
     .slice(0, 16)
-  // A story that ends or is unpublished leaves the set and takes its timestamps with it, so the
-  // newest remaining change can be older than the reader's copy. The moment this process first
-  // saw the new set is never earlier than the change itself: Last-Modified never goes back.
-  if (state.liveSeen?.version !== version) state.liveSeen = { version, at: now }
-  return {
-    scope: 'live',
-    version,
-    changedAt: newest([...stories.map(changedAt), state.liveSeen.at]),
-    cacheControl: CACHE_CONTROL.live,
-  }
+  return { scope: 'live', version, changedAt: live.changedAt, cacheControl: CACHE_CONTROL.live }
 }
 
 function newest(dates: Array<Date | null>): Date {
@@ -272,13 +263,30 @@ function newest(dates: Array<Date | null>): Date {
   return new Date(max)
 }
 
-async function readLiveStories(db: Queryable): Promise<LiveStory[]> {
-  return db
-    .selectFrom('stories')
-    .select(['id', 'seq', 'slug', 'title', 'updated_at', 'last_update_at', 'pinned_update_id'])
-    .where('status', '=', 'live')
-    .orderBy('id')
-    .execute()
+interface LiveStories {
+  stories: LiveStory[]
+  /**
+   * The newest change to any story, live or not. A story that ends or is unpublished leaves the
+   * set and moves its own updated_at, so this never goes back when the set shrinks, and it comes
+   * from the database alone: every instance answers the same Last-Modified.
+   */
+  changedAt: Date
+}
+
+async function readLiveStories(db: Queryable): Promise<LiveStories> {
+  const [stories, newestChange] = await Promise.all([
+    db
+      .selectFrom('stories')
+      .select(['id', 'seq', 'slug', 'title', 'updated_at', 'last_update_at', 'pinned_update_id'])
+      .where('status', '=', 'live')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('stories')
+      .select(sql<Date | null>`max(greatest(updated_at, last_update_at))`.as('at'))
+      .executeTakeFirst(),
+  ])
+  return { stories, changedAt: newestChange?.at ? new Date(newestChange.at) : new Date(0) }
 }
 
 /** The newest `limit` updates of one story, or of every live story when no story is given. */
