@@ -2,11 +2,14 @@
 export const FEED_CACHE_MAX_ENTRIES = 1000
 export const FEED_CACHE_MAX_BYTES = 64 * 1024 * 1024
 
-interface Entry {
+interface Entry<T> {
   version: string
-  body: string
+  body: T
   bytes: number
 }
+
+/** Strings are UTF-16 in memory: two bytes a code unit is the honest size. */
+const stringBytes = (body: unknown) => (body as string).length * 2
 
 /**
  * Rendered feed documents, one per variant (story or all-live, format, limit, base URL), each
@@ -15,15 +18,18 @@ interface Entry {
  * story's stale documents never pile up. Versions come from Postgres, so any number of
  * instances can each keep one of these and never serve a stale feed.
  */
-export class FeedCache {
-  readonly #entries = new Map<string, Entry>()
+export class FeedCache<T = string> {
+  readonly #entries = new Map<string, Entry<T>>()
   readonly #maxEntries: number
   readonly #maxBytes: number
+  readonly #sizeOf: (body: T) => number
   #bytes = 0
 
-  constructor(options: { maxEntries?: number; maxBytes?: number } = {}) {
+  /** @param options.sizeOf what a kept document weighs (default: a string's in-memory size) */
+  constructor(options: { maxEntries?: number; maxBytes?: number; sizeOf?: (body: T) => number } = {}) {
     this.#maxEntries = options.maxEntries ?? FEED_CACHE_MAX_ENTRIES
     this.#maxBytes = options.maxBytes ?? FEED_CACHE_MAX_BYTES
+    this.#sizeOf = options.sizeOf ?? stringBytes
   }
 
   get size(): number {
@@ -35,7 +41,7 @@ export class FeedCache {
   }
 
   /** The body rendered for `variant` at exactly `version`, or undefined. */
-  get(variant: string, version: string): string | undefined {
+  get(variant: string, version: string): T | undefined {
     const entry = this.#entries.get(variant)
     if (!entry || entry.version !== version) return undefined
     // Map keeps insertion order: re-inserting marks it most recently used.
@@ -44,10 +50,9 @@ export class FeedCache {
     return entry.body
   }
 
-  set(variant: string, version: string, body: string): void {
+  set(variant: string, version: string, body: T): void {
     this.#remove(variant)
-    // Strings are UTF-16 in memory: two bytes a code unit is the honest size.
-    const bytes = body.length * 2
+    const bytes = this.#sizeOf(body)
     if (bytes > this.#maxBytes) return
     this.#entries.set(variant, { version, body, bytes })
     this.#bytes += bytes

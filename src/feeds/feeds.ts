@@ -5,6 +5,7 @@ import { canSeeStory, type Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { getStoryRowOrThrow } from '../events/event-log.js'
+import { type StaticFile, staticFile } from '../http/static-file.js'
 import type { Queryable } from '../store/db.js'
 import type { StoryRow } from '../store/schema.js'
 import type { Block } from '../updates/schema.js'
@@ -48,14 +49,19 @@ const RENDERERS: Record<FeedFormat, (feed: FeedModel) => string> = {
   rss: renderRss,
 }
 
-/** What the feeds keep between requests: rendered documents, counters, and the live set's first sighting. */
+/** What the feeds keep between requests: rendered documents (compressed once) and counters. */
 export interface FeedState {
-  cache: FeedCache
+  cache: FeedCache<StaticFile>
   metrics: FeedMetrics
-  /** When this process first saw the current set of live stories (see getLiveFeed). */
 }
 
-export function createFeedState(registry: Registry, cache = new FeedCache()): FeedState {
+/** Brotli quality for a feed compressed once per change. */
+const FEED_BROTLI_QUALITY = 6
+
+export function createFeedState(registry: Registry): FeedState {
+  const cache = new FeedCache<StaticFile>({
+    sizeOf: (file) => file.body.length * 2 + file.br.length + file.gzip.length,
+  })
   return { cache, metrics: createFeedMetrics(registry) }
 }
 
@@ -70,7 +76,8 @@ export interface FeedArgs {
 /** A feed answer: 200 with a body, or 304 with none; the headers are the same for both. */
 export interface FeedResult {
   status: 200 | 304
-  body: string | null
+  /** The document with its br and gzip bytes (its `etag` is not used: feeds carry their own). */
+  body: StaticFile | null
   contentType: string
   etag: string
   lastModified: Date
@@ -192,7 +199,7 @@ async function answer(
 ): Promise<FeedResult> {
   const { format } = args
   const now = deps.clock()
-  const result = (status: 200 | 304, body: string | null, h: FeedHead): FeedResult => ({
+  const result = (status: 200 | 304, body: StaticFile | null, h: FeedHead): FeedResult => ({
     status,
     body,
     contentType: FEED_CONTENT_TYPES[format],
@@ -213,7 +220,7 @@ async function answer(
   // The snapshot may be newer than the head read above: it is then what gets cached and described.
   const rendered = await render()
   state.metrics.renders.inc({ format })
-  const body = RENDERERS[format](rendered.feed)
+  const body = staticFile(RENDERERS[format](rendered.feed), FEED_CONTENT_TYPES[format], FEED_BROTLI_QUALITY)
   state.cache.set(variant, rendered.head.version, body)
   return result(200, body, rendered.head)
 }

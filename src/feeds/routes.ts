@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import type { Deps } from '../deps.js'
 import { publicBaseUrl } from '../http/base-url.js'
+import { encodedEtag, negotiateEncoding } from '../http/compress.js'
 import type { AppEnv } from '../http/env.js'
 import { describe, type OperationDoc } from '../http/openapi.js'
 import { INVALID, STORY_NOT_FOUND } from '../http/responses.js'
@@ -44,9 +45,15 @@ function send(c: Context<AppEnv>, feed: FeedResult): Response {
   c.header('ETag', feed.etag)
   c.header('Last-Modified', feed.lastModified.toUTCString())
   c.header('Cache-Control', feed.cacheControl)
-  if (feed.status === 304) return c.body(null, 304)
+  if (feed.status === 304 || !feed.body) return c.body(null, 304)
   c.header('Content-Type', feed.contentType)
-  return c.body(feed.body ?? '', 200)
+  c.header('Vary', 'Accept-Encoding')
+  const coding = negotiateEncoding(c.req.header('Accept-Encoding'))
+  if (!coding) return c.body(feed.body.body, 200)
+  // Compressed once, when the document was rendered; the compress middleware leaves it alone.
+  c.header('ETag', encodedEtag(feed.etag, coding))
+  c.header('Content-Encoding', coding)
+  return c.body(new Uint8Array(feed.body[coding]), 200)
 }
 
 function routeDoc(
