@@ -25,6 +25,8 @@ export interface Limits {
   recentEventsPerStory: number
   /** Bytes those recent events may take per story (large updates shorten the ring). */
   recentBytesPerStory: number
+  /** Bytes every followed story's recent events may take together; the least recently used shrink first. */
+  recentBytesTotal: number
   /** Frames sent per turn of the event loop when fanning one event out to a big story. */
   fanoutChunk: number
   /** How often each server-sent-events stream gets a comment line, so proxies keep it open. */
@@ -114,6 +116,7 @@ export const DEFAULT_LIMITS: Limits = {
   headCheckIntervalMs: 2000,
   recentEventsPerStory: 256,
   recentBytesPerStory: 512 * 1024,
+  recentBytesTotal: 64 * 1024 * 1024,
   fanoutChunk: 512,
   streamPingIntervalMs: 15_000,
   listenBacklog: 8192,
@@ -161,6 +164,10 @@ const EnvSchema = v.object({
   LIVELINE_PING_INTERVAL_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.pingIntervalMs)),
   LIVELINE_HEAD_CHECK_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.headCheckIntervalMs)),
   LIVELINE_PUBLIC_READ_TRUST_MS: v.optional(intFrom(0, 3_600_000), String(DEFAULT_LIMITS.publicReadTrustMs)),
+  LIVELINE_RECENT_BYTES_TOTAL: v.optional(
+    intFrom(0, 1_000_000_000_000),
+    String(DEFAULT_LIMITS.recentBytesTotal),
+  ),
   LIVELINE_LISTEN_BACKLOG: v.optional(intFrom(1, 1_000_000), String(DEFAULT_LIMITS.listenBacklog)),
   LIVELINE_FANOUT_CHUNK: v.optional(intFrom(1, 10_000_000), String(DEFAULT_LIMITS.fanoutChunk)),
   LIVELINE_WEBHOOK_WORKER: v.optional(v.picklist(['0', '1']), '1'),
@@ -240,6 +247,7 @@ export function loadConfig(
       headCheckIntervalMs: e.LIVELINE_HEAD_CHECK_MS,
       fanoutChunk: e.LIVELINE_FANOUT_CHUNK,
       listenBacklog: e.LIVELINE_LISTEN_BACKLOG,
+      recentBytesTotal: e.LIVELINE_RECENT_BYTES_TOTAL,
       publicReadTrustMs: e.LIVELINE_PUBLIC_READ_TRUST_MS,
     },
     webhooks: {

@@ -2,6 +2,7 @@ import { canSeeStory } from '../auth/roles.js'
 import type { LiveEnv } from './log-source.js'
 import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
 import type { Reader, Subscription } from './reader.js'
+import { RingBudget } from './ring-budget.js'
 import { StoryChannel } from './story-channel.js'
 
 /**
@@ -16,12 +17,15 @@ export class Hub {
   readonly #deps: LiveEnv
   readonly #channels = new Map<string, StoryChannel>()
   readonly #bySlug = new Map<string, StoryChannel>()
+  /** Every channel's ring of recent frames together stays within `limits.recentBytesTotal`. */
+  readonly #ringBudget: RingBudget
   readonly #lookups = new Map<string, ReturnType<LiveEnv['source']['findStory']>>()
   #headCheckTimer: NodeJS.Timeout | null = null
   #checkingHeads = false
 
   constructor(deps: LiveEnv) {
     this.#deps = deps
+    this.#ringBudget = new RingBudget(deps.limits.recentBytesTotal)
     this.#headCheckTimer = setInterval(() => void this.checkHeads(), deps.limits.headCheckIntervalMs)
     this.#headCheckTimer.unref()
     deps.source.onReconnect(() => {
@@ -135,12 +139,17 @@ export class Hub {
     // Another subscribe may have opened it while we looked the story up.
     const raced = this.#channels.get(story.id)
     if (raced) return raced
-    const channel: StoryChannel = new StoryChannel(this.#deps, story, (sub) => {
-      // Evicted (the story went back to draft, or the reader broke): when it was the last
-      // reader, the channel goes too, with its bus subscription, ring and head checks.
-      this.#leave(channel, sub)
-      this.#closeIfIdle(channel)
-    })
+    const channel: StoryChannel = new StoryChannel(
+      this.#deps,
+      story,
+      (sub) => {
+        // Evicted (the story went back to draft, or the reader broke): when it was the last
+        // reader, the channel goes too, with its bus subscription, ring and head checks.
+        this.#leave(channel, sub)
+        this.#closeIfIdle(channel)
+      },
+      this.#ringBudget,
+    )
     this.#channels.set(channel.storyId, channel)
     this.#bySlug.set(channel.slug, channel)
     this.#deps.metrics.storiesFollowed.set(this.#channels.size)

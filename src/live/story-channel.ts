@@ -3,6 +3,7 @@ import type { StoryStatus } from '../store/schema.js'
 import type { LiveEnv } from './log-source.js'
 import { EventFrames } from './protocol.js'
 import type { Subscription } from './reader.js'
+import { type Ring, RingBudget } from './ring-budget.js'
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -22,7 +23,7 @@ type Task = () => void | Promise<void>
  * The channel never adds or removes a reader's subscriptions itself: the hub does. When a reader
  * must go (the story went back to draft, a hole in the log reset it), the channel tells the hub.
  */
-export class StoryChannel {
+export class StoryChannel implements Ring {
   readonly storyId: string
   readonly slug: string
   status: StoryStatus
@@ -46,14 +47,21 @@ export class StoryChannel {
   /** The newest head a check found ahead of us, while its backfill waits in the queue. */
   #pendingHead = 0
 
-  /** @param evict asks the hub to drop a reader that may no longer follow the story */
+  readonly #budget: RingBudget
+
+  /**
+   * @param evict asks the hub to drop a reader that may no longer follow the story
+   * @param budget the bound on every channel's ring together (the hub's)
+   */
   constructor(
     deps: LiveEnv,
     story: { id: string; slug: string; status: StoryStatus },
     evict: (sub: Subscription) => void,
+    budget: RingBudget = new RingBudget(Number.POSITIVE_INFINITY),
   ) {
     this.#deps = deps
     this.#evict = evict
+    this.#budget = budget
     this.storyId = story.id
     this.slug = story.slug
     this.status = story.status
@@ -210,6 +218,19 @@ export class StoryChannel {
       if (!dropped) break
       this.#recentBytes -= dropped.byteLength
     }
+    this.#budget.resized(this, this.#recentBytes)
+  }
+
+  /** The budget's call: the oldest frames go first (readers further back replay from the log). */
+  shrinkBy(bytes: number): number {
+    let freed = 0
+    while (freed < bytes) {
+      const dropped = this.#recent.shift()
+      if (!dropped) break
+      freed += dropped.byteLength
+    }
+    this.#recentBytes -= freed
+    return freed
   }
 
   /** A story taken back to draft is no longer public: readers who may not see drafts are dropped. */
@@ -272,6 +293,7 @@ export class StoryChannel {
 
   /** Frames for seq in (since, head]: from the in-memory ring when it reaches back far enough. */
   async #framesAfter(since: number, head: number): Promise<EventFrames[]> {
+    this.#budget.touched(this)
     const oldest = this.#recent[0]
     if (oldest && oldest.seq <= since + 1) {
       return this.#recent.filter((e) => e.seq > since && e.seq <= head)
@@ -295,6 +317,9 @@ export class StoryChannel {
 
   close(): void {
     this.closed = true
+    this.#budget.removed(this)
+    this.#recent.length = 0
+    this.#recentBytes = 0
     this.#unsubscribeBus?.()
     this.#unsubscribeBus = null
   }

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hub } from '../../src/live/hub.js'
+import { EventFrames } from '../../src/live/protocol.js'
+import { RingBudget } from '../../src/live/ring-budget.js'
 import { StoryChannel } from '../../src/live/story-channel.js'
 import { FakeLog, FakeReader, liveEnv, subscription } from './fake-live.js'
 
@@ -130,6 +132,38 @@ describe('a story channel opening in a reconnect storm', () => {
     expect(joined.every(Boolean)).toBe(true)
     expect(log.reads).toBe(1)
     expect(readers.map((r) => r.seqs.length)).toEqual(readers.map((_, i) => 50 - 20 - i))
+  })
+})
+
+describe('rings of recent frames under one budget', () => {
+  it('shrinks the least recently used story’s ring first, and its readers still get every event from the log', async () => {
+    const log = new FakeLog()
+    log.addStory('cold')
+    log.addStory('busy')
+    const env = liveEnv(log)
+    // Room for 15 of the 20 frames the two stories will hold.
+    const sample = `{"story":"cold","seq":10,"type":"update.created","at":"${new Date(0).toISOString()}","lastUpdateAt":null}`
+    const budget = new RingBudget(15 * new EventFrames(10, 'update.created', sample).byteLength)
+    const open = (id: string) =>
+      new StoryChannel(env, { id, slug: `${id}-slug`, status: 'live' }, () => {}, budget)
+    const cold = open('cold')
+    const busy = open('busy')
+    await Promise.all([cold.settled(), busy.settled()])
+    for (let i = 0; i < 10; i++) log.append('cold')
+    await cold.settled()
+    for (let i = 0; i < 10; i++) log.append('busy')
+    await busy.settled()
+    expect(budget.totalBytes).toBeLessThanOrEqual(budget.maxBytes)
+    const readsBefore = log.reads
+    const late = new FakeReader()
+    const sub = subscription(late, 'busy')
+    expect(await busy.join(sub, 0)).toBe(true)
+    expect(late.seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(log.reads).toBe(readsBefore) // the busy story kept its ring
+    const coldReader = new FakeReader()
+    expect(await cold.join(subscription(coldReader, 'cold'), 0)).toBe(true)
+    expect(coldReader.seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(log.reads).toBe(readsBefore + 1) // the cold one gave part of its ring up: read from the log
   })
 })
 
