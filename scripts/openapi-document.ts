@@ -31,6 +31,7 @@ export function httpAppWithoutServices() {
     ready: async () => ({ database: false, bus: false }),
     version,
     streams: {} as EventStreams,
+    presence: { readers: () => 0 },
     publicUrl: process.env.LIVELINE_PUBLIC_URL || undefined,
   }).app
 }

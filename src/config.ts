@@ -36,6 +36,10 @@ export interface Limits {
    * when thousands of readers reconnect at once after a deploy; Linux caps it at net.core.somaxconn.
    */
   listenBacklog: number
+  /** How often each instance reports its reader counts, and at most how often readers hear a change. */
+  presenceIntervalMs: number
+  /** An instance not heard from for this long drops out of the reader counts (it died). */
+  presenceExpiryMs: number
   /**
    * How long an instance trusts what it knows of a story's version for its cached public reads
    * without asking the database: the most a lost bus hint can leave a page stale.
@@ -120,6 +124,8 @@ export const DEFAULT_LIMITS: Limits = {
   fanoutChunk: 512,
   streamPingIntervalMs: 15_000,
   listenBacklog: 8192,
+  presenceIntervalMs: 5000,
+  presenceExpiryMs: 30_000,
   publicReadTrustMs: 2000,
 }
 

@@ -46,6 +46,12 @@ export function createMetrics() {
       help: 'Bus reconnections',
       registers,
     }),
+    presenceReaders: new Gauge({
+      name: 'liveline_story_readers',
+      help: 'Readers of a story on every instance (websocket and server-sent events), as this instance counts them',
+      labelNames: ['story'] as const,
+      registers,
+    }),
     publicReads: new Counter({
       name: 'liveline_public_reads_total',
       help: 'Anonymous public reads (page, fragment, story, updates) answered from memory (hit) or rendered',

@@ -13,6 +13,7 @@ import { errorBody, handleError, handleNotFound } from './http/errors.js'
 import { healthRoutes, type Readiness } from './http/health.js'
 import { requestLog } from './http/middleware/request-log.js'
 import { describe, openApiDocument } from './http/openapi.js'
+import { presenceRoutes } from './live/presence-routes.js'
 import { streamRoutes } from './live/routes.js'
 import type { EventStreams } from './live/stream.js'
 import { storyRoutes } from './stories/routes.js'
@@ -25,6 +26,8 @@ export interface RouterOptions {
   version: string
   /** Server-sent-event readers, fed by the same hub as the websocket. */
   streams: EventStreams
+  /** Live reader counts across instances. */
+  presence: { readers(storyId: string): number }
   /** The configured public origin (LIVELINE_PUBLIC_URL), if any. */
   publicUrl?: string
 }
@@ -79,6 +82,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   app.route('/v1', updateRoutes())
   app.route('/v1', eventRoutes())
   app.route('/v1', streamRoutes(options.streams))
+  app.route('/v1', presenceRoutes(options.presence))
   app.route('/v1', feedRoutes(deps))
   app.route('/v1', webhookRoutes())
   app.route('/', healthRoutes(options.ready))

@@ -15,6 +15,7 @@ import { Signal } from './lib/signal.js'
 import { type Clock, systemClock } from './lib/time.js'
 import { Hub } from './live/hub.js'
 import { logSourceOf } from './live/log-source.js'
+import { Presence } from './live/presence.js'
 import { EventStreams } from './live/stream.js'
 import { WsEndpoint } from './live/ws-endpoint.js'
 import { createMetrics } from './metrics.js'
@@ -43,6 +44,8 @@ export interface Service {
   store: Store
   bus: Bus
   live: WsEndpoint
+  /** Reader counts across instances (close() stops this instance's reports). */
+  presence: Presence
   /** Migrations applied at startup. */
   migrated: string[]
 }
@@ -109,11 +112,17 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     changeHooks: [queueWebhookDeliveries(webhookWake)],
     webhooks: { settings: config.webhooks, wake: webhookWake },
   }
-  const hub = new Hub({ ...deps, source: logSourceOf(deps) })
+  const presence: Presence = new Presence(deps, {
+    instanceId: newId(),
+    localCounts: () => hub.readerCounts(),
+    onChange: (storyId, readers) => hub.sendPresence(storyId, readers),
+  })
+  const hub: Hub = new Hub({ ...deps, source: logSourceOf(deps) }, presence)
   const streams = new EventStreams(deps, hub)
   const live = new WsEndpoint(deps, hub)
   await live.start()
   await publicReads.start(bus)
+  await presence.start()
   const webhookWorker = config.webhooks.workerEnabled ? new WebhookWorker(deps) : null
   webhookWorker?.start()
 
@@ -131,6 +140,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     ready,
     version: packageVersion(),
     streams,
+    presence,
     publicUrl: config.publicUrl,
   })
 
@@ -142,6 +152,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     streams.close()
     hub.close()
     publicReads.close()
+    presence.close()
     await httpDrained
     await webhookWorker?.close()
     await bus.close()
@@ -163,6 +174,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     store,
     bus,
     live,
+    presence,
     migrated,
   }
 }

@@ -7,6 +7,7 @@ import {
   type EventFrames,
   errorFrame,
   type LiveErrorCode,
+  presenceFrame,
   resetFrame,
   subscribedFrame,
   unsubscribedFrame,
@@ -146,6 +147,10 @@ export class Connection implements Reader {
 
   sendReset(story: string, seq: number): void {
     this.send(resetFrame(story, seq))
+  }
+
+  sendPresence(story: string, readers: number): void {
+    this.send(presenceFrame(story, readers))
   }
 
   sendUnsubscribed(story: string): void {

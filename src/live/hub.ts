@@ -23,8 +23,12 @@ export class Hub {
   #headCheckTimer: NodeJS.Timeout | null = null
   #checkingHeads = false
 
-  constructor(deps: LiveEnv) {
+  readonly #presence: { readers(storyId: string): number } | null
+
+  /** @param presence the reader counts across instances, told to each reader as it joins */
+  constructor(deps: LiveEnv, presence: { readers(storyId: string): number } | null = null) {
     this.#deps = deps
+    this.#presence = presence
     this.#ringBudget = new RingBudget(deps.limits.recentBytesTotal)
     this.#headCheckTimer = setInterval(() => void this.checkHeads(), deps.limits.headCheckIntervalMs)
     this.#headCheckTimer.unref()
@@ -62,6 +66,7 @@ export class Hub {
     // Registered before it joins, so an unsubscribe sent meanwhile finds (and cancels) it.
     conn.subscriptions.set(channel.storyId, sub)
     const joined = await channel.join(sub, since)
+    if (joined && this.#presence) conn.sendPresence(channel.storyId, this.#presence.readers(channel.storyId))
     if (!joined && conn.subscriptions.get(channel.storyId) === sub) conn.subscriptions.delete(channel.storyId)
     if (channel.failed) {
       // The database or bus is down: tell the reader to come back, rather than leave it hanging.
@@ -177,6 +182,20 @@ export class Hub {
     } finally {
       this.#checkingHeads = false
     }
+  }
+
+  /** Readers per followed story on this instance (websocket and SSE alike). */
+  readerCounts(): Map<string, number> {
+    const counts = new Map<string, number>()
+    for (const [storyId, channel] of this.#channels) counts.set(storyId, channel.subscribers.size)
+    return counts
+  }
+
+  /** Tells every reader of the story on this instance how many read it everywhere. */
+  sendPresence(storyId: string, readers: number): void {
+    const channel = this.#channels.get(storyId)
+    if (!channel) return
+    for (const sub of channel.subscribers) sub.reader.sendPresence(storyId, readers)
   }
 
   get channelCount(): number {

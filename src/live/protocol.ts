@@ -50,6 +50,10 @@ export function resetFrame(story: string, seq: number): string {
   return JSON.stringify({ type: 'reset', story, seq })
 }
 
+export function presenceFrame(story: string, readers: number): string {
+  return JSON.stringify({ type: 'presence', story, readers })
+}
+
 export function unsubscribedFrame(story: string): string {
   return JSON.stringify({ type: 'unsubscribed', story })
 }

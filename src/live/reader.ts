@@ -26,6 +26,8 @@ export interface Reader {
   sendSubscribed(story: string, seq: number, lastUpdateAt: string | null, serverTime: string): void
   sendReset(story: string, seq: number): void
   sendUnsubscribed(story: string): void
+  /** How many read the story on every instance (on joining, then on change at most once a tick). */
+  sendPresence(story: string, readers: number): void
   sendError(code: LiveErrorCode, message: string, story?: string): void
   /** Ends the reader's connection; `code` is a websocket close code (streams just end). */
   close(code: number, reason: string): void

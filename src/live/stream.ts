@@ -86,6 +86,11 @@ export class EventStream implements Reader {
 
   sendUnsubscribed(): void {}
 
+  /** `event: presence` with no id: it is not part of the story's log, so it must not move Last-Event-ID. */
+  sendPresence(_story: string, readers: number): void {
+    this.#write(encoder.encode(`event: presence\ndata: ${JSON.stringify({ readers })}\n\n`))
+  }
+
   sendError(code: LiveErrorCode, message: string): void {
     // Before the first byte reaches the client this becomes the HTTP answer; later (the story
     // went back to draft) the stream ends, and the reconnect gets the HTTP error.

@@ -16,6 +16,8 @@ export interface SseEvent {
  */
 export class SseReader {
   readonly events: SseEvent[] = []
+  /** Reader counts from `event: presence`, in arrival order. */
+  readonly presence: number[] = []
   readonly comments: string[] = []
   status = 0
   headers: http.IncomingHttpHeaders = {}
@@ -67,7 +69,10 @@ export class SseReader {
         const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '')
         fields[name] = fields[name] === undefined ? value : `${fields[name]}\n${value}`
       }
-      if (fields.data !== undefined)
+      // Presence counts come and go with other readers: kept apart, so tests of the log see only the log.
+      if (fields.data !== undefined && fields.event === 'presence')
+        this.presence.push((JSON.parse(fields.data) as { readers: number }).readers)
+      else if (fields.data !== undefined)
         this.events.push({ id: fields.id, event: fields.event ?? 'message', data: fields.data })
       end = this.#buffer.indexOf('\n\n')
     }

@@ -15,6 +15,8 @@ export interface Frame {
  */
 export class Reader {
   readonly frames: Frame[] = []
+  /** `presence` frames, in arrival order. */
+  readonly presence: Frame[] = []
   closeCode: number | null = null
   closeReason = ''
   readonly ws: WebSocket
@@ -23,7 +25,11 @@ export class Reader {
   constructor(ws: WebSocket) {
     this.ws = ws
     ws.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()) as Frame)
+      const frame = JSON.parse(data.toString()) as Frame
+      // Presence counts come and go with other readers: kept apart, so tests of the protocol's
+      // ordering see only what the story's subscription sends.
+      if (frame.type === 'presence') this.presence.push(frame)
+      else this.frames.push(frame)
       this.#wake()
     })
     ws.on('close', (code, reason) => {

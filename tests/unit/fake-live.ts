@@ -132,6 +132,9 @@ export class FakeReader implements Reader {
   sendReset(story: string, seq: number): void {
     this.frames.push(`reset ${story} ${seq}`)
   }
+  sendPresence(story: string, readers: number): void {
+    this.frames.push(`presence ${story} ${readers}`)
+  }
   sendUnsubscribed(story: string): void {
     this.frames.push(`unsubscribed ${story}`)
   }
