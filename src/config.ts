@@ -34,6 +34,11 @@ export interface Limits {
    * when thousands of readers reconnect at once after a deploy; Linux caps it at net.core.somaxconn.
    */
   listenBacklog: number
+  /**
+   * After answering before a request's body was all read (a 413), the server keeps reading and
+   * discarding it at most this long, so the client can finish sending and read the answer.
+   */
+  lingerCloseMs: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -109,6 +114,7 @@ export const DEFAULT_LIMITS: Limits = {
   fanoutChunk: 512,
   streamPingIntervalMs: 15_000,
   listenBacklog: 8192,
+  lingerCloseMs: 5000,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))

@@ -63,7 +63,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
     bodyLimit({
       maxSize: deps.limits.maxBodyBytes,
       onError: (c) => {
-        // The rest of the body is never read: tell the client not to reuse this connection.
+        // The rest of the body is read and discarded (see listen.ts), and the connection not reused.
         c.header('Connection', 'close')
         return c.json(
           errorBody('payload_too_large', `request body is over ${deps.limits.maxBodyBytes} bytes`),
