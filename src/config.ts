@@ -39,6 +39,8 @@ export interface Limits {
    * discarding it at most this long, so the client can finish sending and read the answer.
    */
   lingerCloseMs: number
+  /** The `retry:` asked of EventSource clients: how long they wait before reconnecting. */
+  streamRetryMs: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -115,6 +117,7 @@ export const DEFAULT_LIMITS: Limits = {
   streamPingIntervalMs: 15_000,
   listenBacklog: 8192,
   lingerCloseMs: 5000,
+  streamRetryMs: 2000,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))

@@ -13,7 +13,7 @@ import { errorBody, handleError, handleNotFound } from './http/errors.js'
 import { healthRoutes, type Readiness } from './http/health.js'
 import { requestLog } from './http/middleware/request-log.js'
 import { describe, openApiDocument } from './http/openapi.js'
-import { streamRoutes } from './live/routes.js'
+import { retryStreamWhenUnavailable, streamRoutes } from './live/routes.js'
 import type { EventStreams } from './live/stream.js'
 import { storyRoutes } from './stories/routes.js'
 import { updateRoutes } from './updates/routes.js'
@@ -72,6 +72,8 @@ export function createRouter(deps: Deps, options: RouterOptions) {
       },
     }),
   )
+  // Before authentication, so a key check that fails for now (database down) is a retry too.
+  app.use('/v1/stories/:story/stream', retryStreamWhenUnavailable(deps.limits.streamRetryMs))
   app.use('/v1/*', authenticate())
 
   app.route('/v1', keyRoutes())

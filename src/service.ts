@@ -125,9 +125,10 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   let server: Server | null = null
   let closing: Promise<void> | null = null
   const close = async (httpGraceMs: number) => {
+    // Stop accepting first (new connections, new streams), then drain what is open.
     const httpDrained = server ? stopHttp(server, httpGraceMs) : Promise.resolve()
-    await live.close()
     streams.close()
+    await live.close()
     hub.close()
     await httpDrained
     await webhookWorker?.close()
