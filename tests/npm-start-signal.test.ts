@@ -64,7 +64,8 @@ describe('npm start and a SIGTERM to the whole process group (Ctrl-C, systemd, k
 
     process.kill(-child.pid!, 'SIGTERM')
     const codes = await Promise.all(closes)
-    const byCode = codes.reduce<Record<number, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {})
+    const byCode: Record<number, number> = {}
+    for (const c of codes) byCode[c] = (byCode[c] ?? 0) + 1
     expect(byCode).toEqual({ 1012: READERS })
     const code = await Promise.race([
       exited,
