@@ -41,6 +41,15 @@ export interface Limits {
   lingerCloseMs: number
   /** The `retry:` asked of EventSource clients: how long they wait before reconnecting. */
   streamRetryMs: number
+  /**
+   * How long an Idempotency-Key is remembered. A retry after that posts again (a new update), so
+   * it must outlast any client's retrying.
+   */
+  idempotencyKeyTtlMs: number
+  /** How often each instance deletes expired idempotency keys (a little jitter is added). */
+  idempotencyPruneIntervalMs: number
+  /** Expired keys one DELETE removes, so that no statement holds locks for long. */
+  idempotencyPruneBatch: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -118,6 +127,9 @@ export const DEFAULT_LIMITS: Limits = {
   listenBacklog: 8192,
   lingerCloseMs: 5000,
   streamRetryMs: 2000,
+  idempotencyKeyTtlMs: 24 * 3600_000,
+  idempotencyPruneIntervalMs: 10 * 60_000,
+  idempotencyPruneBatch: 1000,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))

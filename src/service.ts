@@ -20,6 +20,7 @@ import { createMetrics } from './metrics.js'
 import { createRouter } from './router.js'
 import { createStore, type Store } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
+import { IdempotencyPruner } from './updates/idempotency-pruner.js'
 import { queueWebhookDeliveries } from './webhooks/outbox.js'
 import { WebhookWorker } from './webhooks/worker.js'
 
@@ -41,6 +42,8 @@ export interface Service {
   store: Store
   bus: Bus
   live: WsEndpoint
+  /** Deletes expired idempotency keys on a schedule; `pruneNow()` for a run on demand. */
+  idempotencyPruner: IdempotencyPruner
   /** Migrations applied at startup. */
   migrated: string[]
 }
@@ -104,6 +107,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   await live.start()
   const webhookWorker = config.webhooks.workerEnabled ? new WebhookWorker(deps) : null
   webhookWorker?.start()
+  const idempotencyPruner = new IdempotencyPruner(deps)
+  idempotencyPruner.start()
 
   const ready = async (): Promise<Readiness> => {
     const database = await Promise.race([
@@ -132,6 +137,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     hub.close()
     await httpDrained
     await webhookWorker?.close()
+    await idempotencyPruner.close()
     await bus.close()
     if (!overrides.store) await store.close()
   }
@@ -151,6 +157,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     store,
     bus,
     live,
+    idempotencyPruner,
     migrated,
   }
 }
