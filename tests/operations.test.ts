@@ -42,6 +42,7 @@ describe('operations endpoints', () => {
       'DELETE /v1/webhooks/{id}',
       'GET /v1/webhooks/{id}/deliveries',
       'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+      'POST /v1/webhooks/{id}/secret',
       'GET /v1/live',
       'GET /healthz',
       'GET /readyz',
