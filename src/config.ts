@@ -45,6 +45,22 @@ export interface Limits {
    * without asking the database: the most a lost bus hint can leave a page stale.
    */
   publicReadTrustMs: number
+  /**
+   * After answering before a request's body was all read (a 413), the server keeps reading and
+   * discarding it at most this long, so the client can finish sending and read the answer.
+   */
+  lingerCloseMs: number
+  /** The `retry:` asked of EventSource clients: how long they wait before reconnecting. */
+  streamRetryMs: number
+  /**
+   * How long an Idempotency-Key is remembered. A retry after that posts again (a new update), so
+   * it must outlast any client's retrying.
+   */
+  idempotencyKeyTtlMs: number
+  /** How often each instance deletes expired idempotency keys (a little jitter is added). */
+  idempotencyPruneIntervalMs: number
+  /** Expired keys one DELETE removes, so that no statement holds locks for long. */
+  idempotencyPruneBatch: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -127,6 +143,11 @@ export const DEFAULT_LIMITS: Limits = {
   presenceIntervalMs: 5000,
   presenceExpiryMs: 30_000,
   publicReadTrustMs: 2000,
+  lingerCloseMs: 5000,
+  streamRetryMs: 2000,
+  idempotencyKeyTtlMs: 24 * 3600_000,
+  idempotencyPruneIntervalMs: 10 * 60_000,
+  idempotencyPruneBatch: 1000,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))

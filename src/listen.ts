@@ -1,5 +1,5 @@
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import type { Service } from './service.js'
 
@@ -11,6 +11,7 @@ import type { Service } from './service.js'
 export async function listen(service: Service, port: number, host: string): Promise<number> {
   const server = createAdaptorServer({ fetch: service.fetch }) as Server
   server.on('upgrade', service.handleUpgrade)
+  lingerAfterEarlyAnswers(server, service.deps.limits.lingerCloseMs)
   // A client that opens a connection and never finishes its headers must not hold it forever.
   server.headersTimeout = 10_000
   server.requestTimeout = 30_000
@@ -23,4 +24,36 @@ export async function listen(service: Service, port: number, host: string): Prom
   })
   service.attach(server)
   return (server.address() as AddressInfo).port
+}
+
+/**
+ * A lingering close, as nginx does: when an answer (a 413) goes out before the request body was
+ * all read, closing the socket at once would make the kernel reset the connection while the
+ * client is still sending, and a client that reads only after sending never sees the answer.
+ * Instead the server half-closes (FIN after the answer) and keeps reading and discarding until
+ * the client closes too, or `lingerMs` passes.
+ */
+function lingerAfterEarlyAnswers(server: Server, lingerMs: number): void {
+  const current = new WeakMap<Socket, IncomingMessage>()
+  server.on('request', (req: IncomingMessage) => current.set(req.socket, req))
+  server.on('connection', (socket: Socket) => {
+    const destroySoon = socket.destroySoon.bind(socket)
+    let lingering = false
+    socket.destroySoon = () => {
+      const req = current.get(socket)
+      if (!req || req.complete || socket.destroyed) return destroySoon()
+      if (lingering) return
+      lingering = true
+      const timer = setTimeout(() => socket.destroy(), lingerMs)
+      timer.unref()
+      socket.once('close', () => clearTimeout(timer))
+      socket.once('end', () => socket.destroy())
+      socket.end()
+      // The rest of the body flows through the HTTP parser into the request. Whoever was reading
+      // it (the web stream the app gave up on) would pause it when full: drop them and discard.
+      req.removeAllListeners('data')
+      req.on('data', () => {})
+      req.resume()
+    }
+  })
 }

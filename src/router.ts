@@ -14,7 +14,7 @@ import { healthRoutes, type Readiness } from './http/health.js'
 import { requestLog } from './http/middleware/request-log.js'
 import { describe, openApiDocument } from './http/openapi.js'
 import { presenceRoutes } from './live/presence-routes.js'
-import { streamRoutes } from './live/routes.js'
+import { retryStreamWhenUnavailable, streamRoutes } from './live/routes.js'
 import type { EventStreams } from './live/stream.js'
 import { storyRoutes } from './stories/routes.js'
 import { updateRoutes } from './updates/routes.js'
@@ -66,7 +66,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
     bodyLimit({
       maxSize: deps.limits.maxBodyBytes,
       onError: (c) => {
-        // The rest of the body is never read: tell the client not to reuse this connection.
+        // The rest of the body is read and discarded (see listen.ts), and the connection not reused.
         c.header('Connection', 'close')
         return c.json(
           errorBody('payload_too_large', `request body is over ${deps.limits.maxBodyBytes} bytes`),
@@ -75,6 +75,8 @@ export function createRouter(deps: Deps, options: RouterOptions) {
       },
     }),
   )
+  // Before authentication, so a key check that fails for now (database down) is a retry too.
+  app.use('/v1/stories/:story/stream', retryStreamWhenUnavailable(deps.limits.streamRetryMs))
   app.use('/v1/*', authenticate())
 
   app.route('/v1', keyRoutes())

@@ -23,6 +23,7 @@ import { PublicReads } from './public-reads/public-reads.js'
 import { createRouter } from './router.js'
 import { createStore, type Store } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
+import { IdempotencyPruner } from './updates/idempotency-pruner.js'
 import { queueWebhookDeliveries } from './webhooks/outbox.js'
 import { WebhookWorker } from './webhooks/worker.js'
 
@@ -46,6 +47,8 @@ export interface Service {
   live: WsEndpoint
   /** Reader counts across instances (close() stops this instance's reports). */
   presence: Presence
+  /** Deletes expired idempotency keys on a schedule; `pruneNow()` for a run on demand. */
+  idempotencyPruner: IdempotencyPruner
   /** Migrations applied at startup. */
   migrated: string[]
 }
@@ -125,6 +128,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   await presence.start()
   const webhookWorker = config.webhooks.workerEnabled ? new WebhookWorker(deps) : null
   webhookWorker?.start()
+  const idempotencyPruner = new IdempotencyPruner(deps)
+  idempotencyPruner.start()
 
   const ready = async (): Promise<Readiness> => {
     const database = await Promise.race([
@@ -147,14 +152,16 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   let server: Server | null = null
   let closing: Promise<void> | null = null
   const close = async (httpGraceMs: number) => {
+    // Stop accepting first (new connections, new streams), then drain what is open.
     const httpDrained = server ? stopHttp(server, httpGraceMs) : Promise.resolve()
-    await live.close()
     streams.close()
+    await live.close()
     hub.close()
     publicReads.close()
     presence.close()
     await httpDrained
     await webhookWorker?.close()
+    await idempotencyPruner.close()
     await bus.close()
     if (!overrides.store) await store.close()
   }
@@ -175,6 +182,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     bus,
     live,
     presence,
+    idempotencyPruner,
     migrated,
   }
 }

@@ -165,7 +165,7 @@ export interface paths {
         };
         /**
          * Follow a story as server-sent events
-         * @description A `text/event-stream` of the story’s events: `id: <seq>`, `event: <type>`, `data: <Event JSON>`. Resume with the `Last-Event-ID` header (EventSource sends it on reconnect) or `?since=<seq>`: the events after it, then live, each seq once, ascending, no gaps. Without either, the stream starts at the head. A reader more than the replay limit behind gets `event: reset` (`id` = head, `data: {"type":"reset","story","seq"}`) and continues from the head. Comment lines (`: ping`) keep quiet streams open. The stream ends when the server shuts down or the reader is too slow to take its events; reconnect with `Last-Event-ID`. See docs/live-protocol.md.
+         * @description A `text/event-stream` of the story’s events: `id: <seq>`, `event: <type>`, `data: <Event JSON>`. Resume with the `Last-Event-ID` header (EventSource sends it on reconnect) or `?since=<seq>`: the events after it, then live, each seq once, ascending, no gaps. Without either, the stream starts at the head. A reader more than the replay limit behind gets `event: reset` (`id` = head, `data: {"type":"reset","story","seq"}`) and continues from the head. Comment lines (`: ping`) keep quiet streams open. The stream ends when the server shuts down or the reader is too slow to take its events; reconnect with `Last-Event-ID`. Trouble that passes (shutting down, database or bus down, rate limited) is never an HTTP error here: it is a 200 stream with `retry:` that ends, so EventSource comes back; 400, 401, 403 and 404 are final. See docs/live-protocol.md.
          */
         get: operations["streamStory"];
         put?: never;
@@ -340,6 +340,26 @@ export interface paths {
          * @description Re-enabling clears `disabledAt` and `disabledReason`; deliveries still pending resume in order. Events from while the endpoint was disabled are not queued: catch up with `GET /v1/stories/:story/events?since=`.
          */
         patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret, with an overlap during which both secrets sign
+         * @description Body `{}` or `{"overlapSeconds": n}` (0 to 604800, i.e. 7 days; default 86400). The new `secret` is shown only in this response. Until `previousSecretExpiresAt` every delivery carries two signatures in `webhook-signature` (space-separated, as Standard Webhooks allows): one with the new secret, one with the old; after it, only the new one. Standard Webhooks libraries accept a delivery when any signature matches, so a receiver can switch to the new secret at any time within the overlap. Rotating again drops the older secret at once. See docs/webhooks.md.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/webhooks/{id}/deliveries": {
@@ -1663,7 +1683,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The event stream */
+            /** @description The event stream. When the stream cannot be served for now (shutting down, database or bus down, rate limited) it is still a 200 stream: `retry: <ms>`, a `: closing:` comment, then the end, so EventSource reconnects. Other statuses are final. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1683,15 +1703,6 @@ export interface operations {
             };
             /** @description No such story, or a draft the caller may not see */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Database or bus unavailable, or shutting down; retry */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2343,6 +2354,89 @@ export interface operations {
                 };
             };
             /** @description Validation failed (`invalid_request`): a bad field, an unknown story, or a refused URL (only http/https; private, loopback and link-local targets are refused) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Editors may not manage webhooks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook (another partner’s webhooks do not exist for you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description How long the old secret keeps signing next to the new one; 0 ends it at once
+                     * @default 86400
+                     */
+                    overlapSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Rotated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        url: string;
+                        stories: string[];
+                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        disabledAt: string | null;
+                        disabledReason: string | null;
+                        /** @description The new whsec_<base64>: shown only in this response */
+                        secret: string;
+                        /** @description Until then deliveries carry a signature with the old secret too; null: it stopped at once */
+                        previousSecretExpiresAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
             400: {
                 headers: {
                     [name: string]: unknown;

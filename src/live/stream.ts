@@ -6,8 +6,24 @@ import type { Reader, Subscription } from './reader.js'
 
 const encoder = new TextEncoder()
 const PING = encoder.encode(': ping\n\n')
-/** Asks EventSource clients to come back after 2 s instead of their default 3 s. */
-const PREAMBLE = encoder.encode('retry: 2000\n\n')
+
+/** Sets how long EventSource waits before reconnecting (its own default is 3 s). */
+const retryLine = (retryMs: number) => encoder.encode(`retry: ${retryMs}\n\n`)
+
+/**
+ * The answer to a stream that cannot be served for now (shutting down, database or bus down,
+ * rate limited): a 200 event stream that asks for a retry and ends. EventSource takes any other
+ * status as final and would never come back, so transient trouble must not be an HTTP error.
+ */
+export function retryLaterBody(retryMs: number, reason: string): ReadableStream<Uint8Array> {
+  const text = `retry: ${retryMs}\n\n: closing: ${reason.replace(/[\r\n]/g, ' ')}; retry\n\n`
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(encoder.encode(text))
+      controller.close()
+    },
+  })
+}
 
 /** Why a stream could not start: the HTTP answer the route gives instead of a stream. */
 export interface StreamRefusal {
@@ -36,6 +52,7 @@ export class EventStream implements Reader {
   constructor(
     principal: Principal | null,
     maxBufferedBytes: number,
+    retryMs: number,
     onEnd: (stream: EventStream, slow: boolean) => void,
   ) {
     this.principal = principal
@@ -44,7 +61,7 @@ export class EventStream implements Reader {
       {
         start: (controller) => {
           this.#controller = controller
-          controller.enqueue(PREAMBLE)
+          controller.enqueue(retryLine(retryMs))
         },
         // The client went away (or the server cut the socket).
         cancel: () => this.#end(false),
@@ -151,7 +168,8 @@ export class EventStreams {
    * a refused subscription (not visible, since ahead of the head) can still be an HTTP error.
    */
   async open(principal: Principal | null, storyId: string, since: number | undefined): Promise<EventStream> {
-    const stream = new EventStream(principal, this.#deps.limits.maxBufferedBytes, (s, slow) =>
+    const { maxBufferedBytes, streamRetryMs } = this.#deps.limits
+    const stream = new EventStream(principal, maxBufferedBytes, streamRetryMs, (s, slow) =>
       this.#ended(s, slow),
     )
     if (!this.#accepting) {

@@ -91,6 +91,9 @@ export interface WebhooksTable {
   stories: string[]
   events: string[] | null
   secret: string
+  /** The secret a rotation replaced: it also signs until previous_secret_expires_at. */
+  previous_secret: ColumnType<string | null, string | null | undefined, string | null>
+  previous_secret_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_at: Date
   updated_at: Date
   disabled_at: Date | null

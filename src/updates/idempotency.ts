@@ -25,21 +25,33 @@ export interface IdempotentRequest {
   key: string
   storyId: string
   hash: string
+  /** Keys created before this are expired: forgotten, as if never sent. */
+  expiredBefore: Date
 }
 
 /**
- * The update an earlier request with this key made, if any. Runs under the story lock, so two
+ * The update an earlier request with this key made, if any, unless the key expired
+ * (`idempotencyKeyTtlMs`, 24 h by default): then the request posts again. Runs under the story lock, so two
  * concurrent retries cannot both miss it.
  * @throws AppError('idempotency_key_reused') when the key was used with a different body
  */
 export async function findIdempotentUpdateId(tx: Tx, req: IdempotentRequest): Promise<string | null> {
   const row = await tx
     .selectFrom('idempotency_keys')
-    .select(['request_hash', 'story_id', 'update_id'])
+    .select(['request_hash', 'story_id', 'update_id', 'created_at'])
     .where('api_key_id', '=', req.apiKeyId)
     .where('key', '=', req.key)
     .executeTakeFirst()
   if (!row) return null
+  if (row.created_at < req.expiredBefore) {
+    // Expired but not pruned yet: forget it now, so this request is a new one (and can save the key).
+    await tx
+      .deleteFrom('idempotency_keys')
+      .where('api_key_id', '=', req.apiKeyId)
+      .where('key', '=', req.key)
+      .execute()
+    return null
+  }
   if (row.request_hash !== req.hash || row.story_id !== req.storyId) {
     throw new AppError(
       'idempotency_key_reused',

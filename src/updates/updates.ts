@@ -41,7 +41,13 @@ export async function createUpdate(deps: Deps, args: CreateUpdateArgs): Promise<
   return recordChange<CreatedUpdate>(deps, args.story, async (ctx) => {
     const storyId = ctx.story.id
     const idempotent: IdempotentRequest | null = args.idempotencyKey
-      ? { apiKeyId: args.author.keyId, key: args.idempotencyKey, storyId, hash }
+      ? {
+          apiKeyId: args.author.keyId,
+          key: args.idempotencyKey,
+          storyId,
+          hash,
+          expiredBefore: new Date(ctx.now.getTime() - deps.limits.idempotencyKeyTtlMs),
+        }
       : null
     if (idempotent) {
       const earlierId = await findIdempotentUpdateId(ctx.tx, idempotent)

@@ -13,6 +13,9 @@ export interface ClaimedDelivery {
   attempts: number
   url: string
   secret: string
+  /** The secret a rotation replaced and when it stops signing (null: none). */
+  previousSecret: string | null
+  previousSecretExpiresAt: Date | null
   body: string
   leaseToken: string
   leaseUntil: Date
@@ -50,6 +53,8 @@ export async function claimRuns(
     attempts: number
     url: string
     secret: string
+    previous_secret: string | null
+    previous_secret_expires_at: Date | null
     body: string
   }>`
     WITH heads AS (
@@ -93,7 +98,7 @@ export async function claimRuns(
     WHERE d.id = runs.id AND d.status = 'pending'
       AND (d.lease_until IS NULL OR d.lease_until <= ${now}::timestamptz)
       AND w.id = d.webhook_id AND e.story_id = d.story_id AND e.seq = d.seq
-    RETURNING runs.head_id, runs.ord, d.id, d.webhook_id, d.story_id, d.seq, d.attempts, w.url, w.secret, e.body
+    RETURNING runs.head_id, runs.ord, d.id, d.webhook_id, d.story_id, d.seq, d.attempts, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at, e.body
   `.execute(db)
   rows.sort((a, b) =>
     a.head_id < b.head_id ? -1 : a.head_id > b.head_id ? 1 : Number(a.ord) - Number(b.ord),
@@ -111,6 +116,8 @@ export async function claimRuns(
       attempts: r.attempts,
       url: r.url,
       secret: r.secret,
+      previousSecret: r.previous_secret,
+      previousSecretExpiresAt: r.previous_secret_expires_at ? new Date(r.previous_secret_expires_at) : null,
       body: r.body,
       leaseToken: token,
       leaseUntil,

@@ -12,11 +12,20 @@ import {
   Delivery,
   DeliveryList,
   ListDeliveriesQuery,
+  RotatedWebhook,
+  RotateSecretInput,
   UpdateWebhookInput,
   Webhook,
   WebhookList,
 } from './schema.js'
-import { createWebhook, deleteWebhook, getWebhook, listWebhooks, updateWebhook } from './webhooks.js'
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  listWebhooks,
+  rotateWebhookSecret,
+  updateWebhook,
+} from './webhooks.js'
 
 const WEBHOOK_NOT_FOUND = {
   404: { description: 'No such webhook (another partner\u2019s webhooks do not exist for you)' },
@@ -105,6 +114,31 @@ export function webhookRoutes() {
     validate('json', UpdateWebhookInput),
     async (c) => {
       return c.json(await updateWebhook(c.var.deps, callerOf(c), c.req.param('id'), c.req.valid('json')))
+    },
+  )
+
+  app.post(
+    '/webhooks/:id/secret',
+    describe({
+      operationId: 'rotateWebhookSecret',
+      tag,
+      access: 'partner',
+      summary: 'Rotate the signing secret, with an overlap during which both secrets sign',
+      description:
+        'Body `{}` or `{"overlapSeconds": n}` (0 to 604800, i.e. 7 days; default 86400). The new `secret` is shown only in this response. Until `previousSecretExpiresAt` every delivery carries two signatures in `webhook-signature` (space-separated, as Standard Webhooks allows): one with the new secret, one with the old; after it, only the new one. Standard Webhooks libraries accept a delivery when any signature matches, so a receiver can switch to the new secret at any time within the overlap. Rotating again drops the older secret at once. See docs/webhooks.md.',
+      responses: {
+        200: { description: 'Rotated', schema: RotatedWebhook },
+        ...INVALID,
+        ...common,
+        ...WEBHOOK_NOT_FOUND,
+      },
+    }),
+    guard,
+    validate('json', RotateSecretInput),
+    async (c) => {
+      return c.json(
+        await rotateWebhookSecret(c.var.deps, callerOf(c), c.req.param('id'), c.req.valid('json')),
+      )
     },
   )
 

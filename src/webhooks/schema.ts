@@ -60,6 +60,37 @@ export const CreatedWebhook = v.object({
 })
 export type CreatedWebhook = v.InferOutput<typeof CreatedWebhook>
 
+/** Longest overlap of a rotation: both secrets sign for at most this long. */
+export const MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600
+/** The overlap when none is asked for. */
+export const DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 3600
+
+export const RotateSecretInput = v.strictObject({
+  overlapSeconds: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number of seconds'),
+      v.minValue(0, 'must be 0 or more'),
+      v.maxValue(MAX_ROTATION_OVERLAP_SECONDS, `must be at most ${MAX_ROTATION_OVERLAP_SECONDS} (7 days)`),
+      v.description('How long the old secret keeps signing next to the new one; 0 ends it at once'),
+    ),
+    DEFAULT_ROTATION_OVERLAP_SECONDS,
+  ),
+})
+export type RotateSecretInput = v.InferOutput<typeof RotateSecretInput>
+
+export const RotatedWebhook = v.object({
+  ...Webhook.entries,
+  secret: v.pipe(v.string(), v.description('The new whsec_<base64>: shown only in this response')),
+  previousSecretExpiresAt: v.pipe(
+    v.nullable(Time),
+    v.description(
+      'Until then deliveries carry a signature with the old secret too; null: it stopped at once',
+    ),
+  ),
+})
+export type RotatedWebhook = v.InferOutput<typeof RotatedWebhook>
+
 export const WebhookList = v.object({ items: v.array(Webhook), nextCursor: v.nullable(v.string()) })
 
 export const DeliveryStatusSchema = v.picklist(['pending', 'succeeded', 'failed'])

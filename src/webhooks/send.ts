@@ -16,6 +16,8 @@ export interface SendResult {
 export interface SendRequest {
   url: string
   secret: string
+  /** During a rotation's overlap, the old secret signs too (a second signature in the header). */
+  previousSecret?: string | null
   /** The Standard Webhooks `webhook-id`: the delivery's id, the same on every retry. */
   id: string
   body: string
@@ -78,12 +80,11 @@ export function createSender(options: TargetPolicy & { timeoutMs: number; maxSoc
               'user-agent': USER_AGENT,
               'webhook-id': request.id,
               'webhook-timestamp': String(request.timestampSeconds),
-              'webhook-signature': signPayload(
-                request.secret,
-                request.id,
-                request.timestampSeconds,
-                request.body,
-              ),
+              // Standard Webhooks: several signatures, space-separated; receivers accept any one.
+              'webhook-signature': [request.secret, request.previousSecret]
+                .filter((s): s is string => !!s)
+                .map((s) => signPayload(s, request.id, request.timestampSeconds, request.body))
+                .join(' '),
             },
           },
           (res) => {

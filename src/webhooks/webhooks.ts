@@ -7,7 +7,14 @@ import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
 import type { Queryable } from '../store/db.js'
 import { newestFirst } from '../store/keyset.js'
 import type { WebhookRow } from '../store/schema.js'
-import type { CreatedWebhook, CreateWebhookInput, UpdateWebhookInput, Webhook } from './schema.js'
+import type {
+  CreatedWebhook,
+  CreateWebhookInput,
+  RotatedWebhook,
+  RotateSecretInput,
+  UpdateWebhookInput,
+  Webhook,
+} from './schema.js'
 import { generateSecret } from './signature.js'
 import { checkTarget } from './target.js'
 
@@ -121,6 +128,39 @@ export async function createWebhook(
     .returningAll()
     .executeTakeFirstOrThrow()
   return { ...presentWebhook(row), secret }
+}
+
+/**
+ * A new signing secret, shown once. The current one becomes the previous secret and keeps signing
+ * next to the new one for `overlapSeconds` (a previous secret of an earlier rotation is dropped).
+ * @throws AppError('not_found') for an unknown id or another partner's webhook
+ */
+export async function rotateWebhookSecret(
+  deps: Deps,
+  principal: Principal,
+  id: string,
+  input: RotateSecretInput,
+): Promise<RotatedWebhook> {
+  const current = await getWebhookRowOrThrow(deps.db, principal, id)
+  const now = deps.clock()
+  const secret = generateSecret()
+  const overlapping = input.overlapSeconds > 0
+  const row = await deps.db
+    .updateTable('webhooks')
+    .set({
+      secret,
+      previous_secret: overlapping ? current.secret : null,
+      previous_secret_expires_at: overlapping ? new Date(now.getTime() + input.overlapSeconds * 1000) : null,
+      updated_at: now,
+    })
+    .where('id', '=', current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  return {
+    ...presentWebhook(row),
+    secret,
+    previousSecretExpiresAt: toWireTimeOrNull(row.previous_secret_expires_at),
+  }
 }
 
 export async function listWebhooks(

@@ -138,9 +138,19 @@ export class WebhookWorker {
 
   async #deliver(delivery: ClaimedDelivery, signal: AbortSignal): Promise<'next' | 'stop' | 'aborted'> {
     const deps = this.#deps
-    const timestampSeconds = Math.floor(deps.clock().getTime() / 1000)
+    const now = deps.clock()
+    const timestampSeconds = Math.floor(now.getTime() / 1000)
+    const { previousSecretExpiresAt: oldUntil } = delivery
+    const previousSecret = oldUntil && oldUntil > now ? delivery.previousSecret : null
     const result = await this.#sender.send(
-      { url: delivery.url, secret: delivery.secret, id: delivery.id, body: delivery.body, timestampSeconds },
+      {
+        url: delivery.url,
+        secret: delivery.secret,
+        previousSecret,
+        id: delivery.id,
+        body: delivery.body,
+        timestampSeconds,
+      },
       signal,
     )
     if (signal.aborted) return 'aborted'
