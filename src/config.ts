@@ -34,6 +34,12 @@ export interface Limits {
    * when thousands of readers reconnect at once after a deploy; Linux caps it at net.core.somaxconn.
    */
   listenBacklog: number
+  /** Largest image upload to POST /v1/media, in bytes (its own body limit, above maxBodyBytes). */
+  maxUploadBytes: number
+  /** Most pixels (width × height) an uploaded image may decode to: refuses decompression bombs. */
+  maxImagePixels: number
+  /** Uploads one API key may make per minute, on each instance. */
+  uploadsPerKeyPerMinute: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -109,6 +115,10 @@ export const DEFAULT_LIMITS: Limits = {
   fanoutChunk: 512,
   streamPingIntervalMs: 15_000,
   listenBacklog: 8192,
+  maxUploadBytes: 20 * 1024 * 1024,
+  // 50 megapixels: larger than any camera a newsroom uses, far below what would exhaust memory.
+  maxImagePixels: 50_000_000,
+  uploadsPerKeyPerMinute: 30,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))
@@ -141,6 +151,9 @@ const EnvSchema = v.object({
   LIVELINE_HEAD_CHECK_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.headCheckIntervalMs)),
   LIVELINE_LISTEN_BACKLOG: v.optional(intFrom(1, 1_000_000), String(DEFAULT_LIMITS.listenBacklog)),
   LIVELINE_FANOUT_CHUNK: v.optional(intFrom(1, 10_000_000), String(DEFAULT_LIMITS.fanoutChunk)),
+  LIVELINE_MAX_UPLOAD_BYTES: v.optional(intFrom(1024, 1 << 30), String(DEFAULT_LIMITS.maxUploadBytes)),
+  LIVELINE_MAX_IMAGE_PIXELS: v.optional(intFrom(1, 1_000_000_000), String(DEFAULT_LIMITS.maxImagePixels)),
+  LIVELINE_UPLOADS_PER_MINUTE: v.optional(intFrom(1, 100_000), String(DEFAULT_LIMITS.uploadsPerKeyPerMinute)),
   LIVELINE_WEBHOOK_WORKER: v.optional(v.picklist(['0', '1']), '1'),
   LIVELINE_WEBHOOK_RETRY_SCHEDULE: v.optional(
     v.pipe(
@@ -207,6 +220,9 @@ export function loadConfig(
       headCheckIntervalMs: e.LIVELINE_HEAD_CHECK_MS,
       fanoutChunk: e.LIVELINE_FANOUT_CHUNK,
       listenBacklog: e.LIVELINE_LISTEN_BACKLOG,
+      maxUploadBytes: e.LIVELINE_MAX_UPLOAD_BYTES,
+      maxImagePixels: e.LIVELINE_MAX_IMAGE_PIXELS,
+      uploadsPerKeyPerMinute: e.LIVELINE_UPLOADS_PER_MINUTE,
     },
     webhooks: {
       ...DEFAULT_WEBHOOK_SETTINGS,
