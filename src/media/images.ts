@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto'
 import sharp, { type Metadata, type Sharp } from 'sharp'
 import { AppError } from '../errors.js'
-import { isMediaFormat, MEDIA_FORMATS, type MediaFormat, mediaFileName, srcsetWidths } from './urls.js'
+import {
+  isMediaFormat,
+  MEDIA_FORMATS,
+  type MediaFormat,
+  mediaFileName,
+  srcsetWidths,
+  webpWidths,
+} from './urls.js'
 
 /** One encoded file: the original or one of its variants. */
 export interface EncodedImage {
@@ -24,7 +31,8 @@ export interface ProcessedImage {
 const ENCODERS: Record<MediaFormat, (image: Sharp) => Sharp> = {
   jpeg: (image) => image.jpeg({ quality: 82, progressive: true }),
   png: (image) => image.png({ compressionLevel: 8 }),
-  webp: (image) => image.webp({ quality: 78 }),
+  // effort 2 (of 0-6, default 4): less than half the time for files a few per cent larger.
+  webp: (image) => image.webp({ quality: 78, effort: 2 }),
   gif: (image) => image.gif(),
 }
 
@@ -77,10 +85,11 @@ export async function processImage(input: Buffer, maxPixels: number): Promise<Pr
     original,
     async variants() {
       const jobs: Array<Promise<EncodedImage>> = []
-      for (const width of srcsetWidths(original.width)) {
+      const smaller = (width: number) => (width < original.width ? width : undefined)
+      for (const width of srcsetWidths(original.width))
         if (width < original.width) jobs.push(encode(open(), format, width))
-        if (format !== 'webp') jobs.push(encode(open(), 'webp', width < original.width ? width : undefined))
-      }
+      if (format !== 'webp')
+        for (const width of webpWidths(original.width)) jobs.push(encode(open(), 'webp', smaller(width)))
       return Promise.all(jobs)
     },
   }

@@ -6,7 +6,7 @@
  *
  * The original is served at its own width in its own format (`/media/<id>/2400.jpg`); each smaller
  * width in MEDIA_WIDTHS has the original's format and WebP (`/media/<id>/960.webp`), and the
- * original's width has WebP too.
+ * original's width has WebP too unless it is wider than the largest size (webpWidths).
  */
 
 /** Widths of the smaller sizes, phone to desktop; never above the original's (no upscaling). */
@@ -50,6 +50,16 @@ export const mediaPath = (id: string, width: number, format: MediaFormat) =>
 /** The widths srcset offers for an original `width` wide, smallest first, ending with the original's. */
 export function srcsetWidths(width: number): number[] {
   return [...MEDIA_WIDTHS.filter((w) => w < width), width]
+}
+
+/**
+ * The widths offered in WebP: the same, except that an original wider than the largest size gets
+ * no full-width WebP copy. Encoding one is the slowest part of an upload (seconds for a camera
+ * photo) and the largest size already covers any screen the column is shown on.
+ */
+export function webpWidths(width: number): number[] {
+  const largest = Math.max(...MEDIA_WIDTHS)
+  return srcsetWidths(width).filter((w) => w < width || width <= largest)
 }
 
 export interface MediaUrl {

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../lib/escape-html.js'
-import { type MediaUrl, mediaPath, parseMediaUrl, srcsetWidths } from '../media/urls.js'
+import { type MediaUrl, mediaPath, parseMediaUrl, srcsetWidths, webpWidths } from '../media/urls.js'
 import { embedProviderOf } from './embeds.js'
 import type { Block } from './schema.js'
 
@@ -10,7 +10,7 @@ import type { Block } from './schema.js'
 export const IMAGE_SIZES = '(min-width: 46rem) 44rem, 100vw'
 
 function srcset(media: MediaUrl, format: MediaUrl['format']): string {
-  return srcsetWidths(media.width)
+  return (format === 'webp' && media.format !== 'webp' ? webpWidths : srcsetWidths)(media.width)
     .map((w) => `${media.origin}${mediaPath(media.id, w, format)} ${w}w`)
     .join(', ')
 }

@@ -87,3 +87,16 @@ describe('embed blocks', () => {
     )
   })
 })
+
+describe('a photo wider than the largest size', () => {
+  it('offers WebP up to the largest size and the original in its own format', () => {
+    const base = `https://live.example.com/media/${ID}`
+    const html = image(`${base}/3000.jpg`)
+    expect(html).toContain(
+      `srcset="${base}/480.webp 480w, ${base}/960.webp 960w, ${base}/1600.webp 1600w" sizes`,
+    )
+    expect(html).toContain(
+      `srcset="${base}/480.jpg 480w, ${base}/960.jpg 960w, ${base}/1600.jpg 1600w, ${base}/3000.jpg 3000w"`,
+    )
+  })
+})
