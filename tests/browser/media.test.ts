@@ -111,4 +111,77 @@ describe('uploaded photos and embeds on the reader page', () => {
     expect(errors).toEqual([])
     await context.close()
   })
+
+  test('the desk uploads a picked or dropped photo and fills an image block with its URL', async () => {
+    const title = `Desk photo story ${Date.now()}`
+    const story = await makeStory(editor, { title })
+    const context = await browser.newContext()
+    await context.addInitScript((k) => sessionStorage.setItem('liveline.deskKey', k), editor.key as string)
+    const desk = await context.newPage()
+    desk.setDefaultTimeout(8000)
+    const errors = pageErrors(desk)
+    await desk.goto(`${server.url}/desk`)
+    await desk.locator('#story-list button', { hasText: title }).click()
+    await desk.locator('#story-title', { hasText: title }).waitFor()
+
+    // Picked with the keyboard-reachable button's file input.
+    const photo = await sharp(randomBytes(1000 * 700 * 3), { raw: { width: 1000, height: 700, channels: 3 } })
+      .jpeg()
+      .toBuffer()
+    await desk
+      .locator('#photo-file')
+      .setInputFiles({ name: 'square.jpg', mimeType: 'image/jpeg', buffer: photo })
+    const block = desk.locator('.block[data-type="image"]').first()
+    // The URL is set as the input's value (a property, which attribute selectors do not see).
+    const imageUrls = () =>
+      desk.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement>('.block[data-type="image"] input[name="url"]')].map(
+          (input) => input.value,
+        ),
+      )
+    await desk.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLInputElement>('.block[data-type="image"] input[name="url"]')].some(
+        (i) => i.value.includes('/media/'),
+      ),
+    )
+    const url = await block.locator('input[name="url"]').inputValue()
+    expect(url).toMatch(new RegExp(`^${server.url}/media/[0-9a-f]{64}/1000\\.jpg$`))
+    // The caption field has the focus: the editor types caption and credit, then posts.
+    await desk.keyboard.type('The square at noon')
+    await block.locator('input[name="credit"]').fill('Ada Editor')
+    await desk.locator('#blocks textarea').first().fill('Crowds filled the square.')
+    await desk.click('#post')
+    await desk.locator('#notice', { hasText: /posted/i }).waitFor()
+    const list = await editor.get(`/v1/stories/${story.slug}/updates`)
+    const posted = list.body.items[0]
+    expect(posted.blocks).toContainEqual({
+      type: 'image',
+      url,
+      caption: 'The square at noon',
+      credit: 'Ada Editor',
+    })
+    expect(posted.html).toContain('srcset=')
+
+    // Dropped onto the composer: another block, another photo.
+    const dropped = await sharp(randomBytes(300 * 200 * 3), { raw: { width: 300, height: 200, channels: 3 } })
+      .png()
+      .toBuffer()
+    const transfer = await desk.evaluateHandle(
+      (bytes) => {
+        const dt = new DataTransfer()
+        dt.items.add(new File([new Uint8Array(bytes)], 'drop.png', { type: 'image/png' }))
+        return dt
+      },
+      [...dropped],
+    )
+    await desk.dispatchEvent('#composer', 'drop', { dataTransfer: transfer })
+    await desk.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLInputElement>('.block[data-type="image"] input[name="url"]')].some(
+        (i) => i.value.endsWith('/300.png'),
+      ),
+    )
+    expect(await imageUrls()).toEqual([expect.stringMatching(/\/300\.png$/)])
+    expect(errors).toEqual([])
+    await context.close()
+  })
 })
