@@ -191,3 +191,29 @@ describe('POST /v1/media', () => {
     expect(res.status).toBe(401)
   })
 })
+
+describe('the per-key upload rate', () => {
+  let limited: TestServer
+  beforeAll(async () => {
+    limited = await startServer({ limits: { uploadsPerKeyPerMinute: 2 } })
+  })
+  afterAll(() => limited.stop())
+
+  it('refuses a key over its uploads per minute with 429 and Retry-After, other keys unaffected', async () => {
+    const [first, second] = [await keyFor(limited.admin, 'editor'), await keyFor(limited.admin, 'editor')]
+    const png = await noise(16, 16).png().toBuffer()
+    const send = (key: string | undefined) =>
+      fetch(`${limited.url}/v1/media`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'image/png' },
+        body: new Blob([new Uint8Array(png)]),
+      })
+    expect((await send(first.key)).status).toBe(201)
+    expect((await send(first.key)).status).toBe(201)
+    const refused = await send(first.key)
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(((await refused.json()) as any).error.code).toBe('rate_limited')
+    expect((await send(second.key)).status).toBe(201)
+  })
+})
