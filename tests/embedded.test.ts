@@ -1,3 +1,4 @@
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Store } from '../src/store/db.js'
 import { createStore } from '../src/store/db.js'
@@ -15,6 +16,23 @@ describe('embedded mode: PGlite and the in-process bus', () => {
   afterAll(async () => {
     await server?.stop()
     await store?.close()
+  })
+
+  it('stores uploaded images in the embedded database too', async () => {
+    const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#c33' } })
+      .png()
+      .toBuffer()
+    const res = await fetch(`${server.url}/v1/media`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.admin.key}`, 'Content-Type': 'image/png' },
+      body: new Blob([new Uint8Array(png)]),
+    })
+    expect(res.status).toBe(201)
+    const media = (await res.json()) as { url: string }
+    const small = await fetch(media.url.replace(/600\.png$/, '480.webp'))
+    expect(small.status).toBe(200)
+    const meta = await sharp(Buffer.from(await small.arrayBuffer())).metadata()
+    expect(meta).toMatchObject({ format: 'webp', width: 480, height: 320 })
   })
 
   it('runs the same sql/ migrations and says what it uses', async () => {
