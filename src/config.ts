@@ -61,6 +61,12 @@ export interface Limits {
   idempotencyPruneIntervalMs: number
   /** Expired keys one DELETE removes, so that no statement holds locks for long. */
   idempotencyPruneBatch: number
+  /** Largest image upload to POST /v1/media, in bytes (its own body limit, above maxBodyBytes). */
+  maxUploadBytes: number
+  /** Most pixels (width × height) an uploaded image may decode to: refuses decompression bombs. */
+  maxImagePixels: number
+  /** Uploads one API key may make per minute, on each instance. */
+  uploadsPerKeyPerMinute: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -148,6 +154,10 @@ export const DEFAULT_LIMITS: Limits = {
   idempotencyKeyTtlMs: 24 * 3600_000,
   idempotencyPruneIntervalMs: 10 * 60_000,
   idempotencyPruneBatch: 1000,
+  maxUploadBytes: 20 * 1024 * 1024,
+  // 50 megapixels: larger than any camera a newsroom uses, far below what would exhaust memory.
+  maxImagePixels: 50_000_000,
+  uploadsPerKeyPerMinute: 30,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))
@@ -197,6 +207,9 @@ const EnvSchema = v.object({
   ),
   LIVELINE_LISTEN_BACKLOG: v.optional(intFrom(1, 1_000_000), String(DEFAULT_LIMITS.listenBacklog)),
   LIVELINE_FANOUT_CHUNK: v.optional(intFrom(1, 10_000_000), String(DEFAULT_LIMITS.fanoutChunk)),
+  LIVELINE_MAX_UPLOAD_BYTES: v.optional(intFrom(1024, 1 << 30), String(DEFAULT_LIMITS.maxUploadBytes)),
+  LIVELINE_MAX_IMAGE_PIXELS: v.optional(intFrom(1, 1_000_000_000), String(DEFAULT_LIMITS.maxImagePixels)),
+  LIVELINE_UPLOADS_PER_MINUTE: v.optional(intFrom(1, 100_000), String(DEFAULT_LIMITS.uploadsPerKeyPerMinute)),
   LIVELINE_WEBHOOK_WORKER: v.optional(v.picklist(['0', '1']), '1'),
   LIVELINE_WEBHOOK_RETRY_SCHEDULE: v.optional(
     v.pipe(
@@ -276,6 +289,9 @@ export function loadConfig(
       listenBacklog: e.LIVELINE_LISTEN_BACKLOG,
       recentBytesTotal: e.LIVELINE_RECENT_BYTES_TOTAL,
       publicReadTrustMs: e.LIVELINE_PUBLIC_READ_TRUST_MS,
+      maxUploadBytes: e.LIVELINE_MAX_UPLOAD_BYTES,
+      maxImagePixels: e.LIVELINE_MAX_IMAGE_PIXELS,
+      uploadsPerKeyPerMinute: e.LIVELINE_UPLOADS_PER_MINUTE,
     },
     webhooks: {
       ...DEFAULT_WEBHOOK_SETTINGS,

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   webhook_disabled: 409,
   webhook_limit_reached: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   idempotency_key_reused: 422,
   rate_limited: 429,
   internal_error: 500,

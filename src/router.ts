@@ -16,6 +16,7 @@ import { describe, openApiDocument } from './http/openapi.js'
 import { presenceRoutes } from './live/presence-routes.js'
 import { retryStreamWhenUnavailable, streamRoutes } from './live/routes.js'
 import type { EventStreams } from './live/stream.js'
+import { MEDIA_UPLOAD_PATH, mediaFileRoutes, mediaUploadRoutes } from './media/routes.js'
 import { storyRoutes } from './stories/routes.js'
 import { updateRoutes } from './updates/routes.js'
 import { webRoutes } from './web/routes.js'
@@ -61,19 +62,22 @@ export function createRouter(deps: Deps, options: RouterOptions) {
       maxAge: 600,
     }),
   )
-  app.use(
-    '/v1/*',
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: deps.limits.maxBodyBytes,
+      maxSize,
       onError: (c) => {
         // The rest of the body is read and discarded (see listen.ts), and the connection not reused.
         c.header('Connection', 'close')
-        return c.json(
-          errorBody('payload_too_large', `request body is over ${deps.limits.maxBodyBytes} bytes`),
-          413,
-        )
+        return c.json(errorBody('payload_too_large', `request body is over ${maxSize} bytes`), 413)
       },
-    }),
+    })
+  const jsonBodyLimit = limitBody(deps.limits.maxBodyBytes)
+  // Image uploads get their own, larger limit instead of (not after) the global one.
+  const uploadBodyLimit = limitBody(deps.limits.maxUploadBytes)
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === MEDIA_UPLOAD_PATH
+      ? uploadBodyLimit(c, next)
+      : jsonBodyLimit(c, next),
   )
   // Before authentication, so a key check that fails for now (database down) is a retry too.
   app.use('/v1/stories/:story/stream', retryStreamWhenUnavailable(deps.limits.streamRetryMs))
@@ -87,6 +91,8 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   app.route('/v1', presenceRoutes(options.presence))
   app.route('/v1', feedRoutes(deps))
   app.route('/v1', webhookRoutes())
+  app.route('/v1', mediaUploadRoutes(deps))
+  app.route('/', mediaFileRoutes())
   app.route('/', healthRoutes(options.ready))
   app.route('/', webRoutes())
   app.route('/', apiReferenceRoutes())

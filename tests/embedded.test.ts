@@ -1,6 +1,8 @@
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Store } from '../src/store/db.js'
 import { createStore } from '../src/store/db.js'
+import { ALL_MIGRATIONS } from './helpers/api.js'
 import { coreScenarios } from './helpers/core-scenarios.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
@@ -17,13 +19,25 @@ describe('embedded mode: PGlite and the in-process bus', () => {
     await store?.close()
   })
 
+  it('stores uploaded images in the embedded database too', async () => {
+    const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#c33' } })
+      .png()
+      .toBuffer()
+    const res = await fetch(`${server.url}/v1/media`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.admin.key}`, 'Content-Type': 'image/png' },
+      body: new Blob([new Uint8Array(png)]),
+    })
+    expect(res.status).toBe(201)
+    const media = (await res.json()) as { url: string }
+    const small = await fetch(media.url.replace(/600\.png$/, '480.webp'))
+    expect(small.status).toBe(200)
+    const meta = await sharp(Buffer.from(await small.arrayBuffer())).metadata()
+    expect(meta).toMatchObject({ format: 'webp', width: 480, height: 320 })
+  })
+
   it('runs the same sql/ migrations and says what it uses', async () => {
-    expect(server.app.migrated).toEqual([
-      '001_init',
-      '002_webhooks',
-      '003_webhook_retention',
-      '007_hardening',
-    ])
+    expect(server.app.migrated).toEqual(ALL_MIGRATIONS)
     expect(server.app.store.kind).toBe('pglite')
     expect(server.app.bus.kind).toBe('memory')
     expect((await server.api().get('/readyz')).body).toEqual({ status: 'ready', database: 'ok', bus: 'ok' })

@@ -3,6 +3,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStore } from '../src/store/db.js'
 import { migrateToLatest } from '../src/store/migrate.js'
+import { ALL_MIGRATIONS } from './helpers/api.js'
 import { provided } from './helpers/provided.js'
 
 describe('migrations', () => {
@@ -29,7 +30,7 @@ describe('migrations', () => {
     ])
     try {
       const applied = await Promise.all(stores.map((s) => migrateToLatest(s.db, resolve('sql'))))
-      expect(applied.flat()).toEqual(['001_init', '002_webhooks', '003_webhook_retention', '007_hardening'])
+      expect(applied.flat()).toEqual(ALL_MIGRATIONS)
       const again = await migrateToLatest(stores[0]!.db, resolve('sql'))
       expect(again).toEqual([])
       const tables = await stores[0]!.db

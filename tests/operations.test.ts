@@ -21,6 +21,7 @@ describe('operations endpoints', () => {
     }
     const expected = [
       'POST /v1/keys',
+      'POST /v1/media',
       'GET /v1/keys',
       'DELETE /v1/keys/{id}',
       'POST /v1/stories',
@@ -46,6 +47,7 @@ describe('operations endpoints', () => {
       'POST /v1/webhooks/{id}/secret',
       'GET /v1/live',
       'GET /healthz',
+      'GET /media/{id}/{file}',
       'GET /readyz',
       'GET /metrics',
       'GET /openapi.json',

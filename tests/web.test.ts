@@ -64,7 +64,7 @@ describe('reader page /s/:slug (HTTP)', () => {
     expect(html).toContain(
       'T &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;b onclick=&quot;x&quot;&gt;&amp;amp;',
     )
-    expect(html.match(/<\/script>/g)).toHaveLength(2) // JSON-LD and reader.js: nothing closed early
+    expect(html.match(/<\/script>/g)).toHaveLength(3) // JSON-LD, reader.js, embed-card.js: nothing closed early
     expect(jsonLd(html).headline).toBe(`T ${evil}`)
   })
 

@@ -7,12 +7,25 @@ export interface Principal {
   role: Role
 }
 
-/** `webhooks:any`: every owner's webhooks, not just the caller's own. */
-export type Action = 'keys:manage' | 'stories:write' | 'drafts:read' | 'webhooks:manage' | 'webhooks:any'
+/** `webhooks:any`: every owner's webhooks, not just the caller's own. `media:upload`: POST /v1/media. */
+export type Action =
+  | 'keys:manage'
+  | 'stories:write'
+  | 'drafts:read'
+  | 'webhooks:manage'
+  | 'webhooks:any'
+  | 'media:upload'
 
 const GRANTS: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['keys:manage', 'stories:write', 'drafts:read', 'webhooks:manage', 'webhooks:any']),
-  editor: new Set<Action>(['stories:write', 'drafts:read']),
+  admin: new Set<Action>([
+    'keys:manage',
+    'stories:write',
+    'drafts:read',
+    'webhooks:manage',
+    'webhooks:any',
+    'media:upload',
+  ]),
+  editor: new Set<Action>(['stories:write', 'drafts:read', 'media:upload']),
   partner: new Set<Action>(['webhooks:manage']),
 }
 

@@ -20,6 +20,11 @@ export const API_TAGS = [
     name: 'Webhooks',
     description: 'Signed deliveries of a story\u2019s events to partners\u2019 endpoints.',
   },
+  {
+    name: 'Media',
+    description:
+      'Uploaded images: location and camera metadata removed, resized for `srcset`, served with an immutable cache life.',
+  },
   { name: 'Operations', description: 'Health, readiness, metrics and this document.' },
   { name: 'Browser', description: 'Reader pages, the embeddable widget, the client module and the desk.' },
 ] as const
@@ -43,6 +48,8 @@ export interface OperationDoc {
   tag: ApiTag
   access: Access
   headers?: Array<{ name: string; description: string }>
+  /** A raw (non-JSON) request body, such as an uploaded image; JSON bodies come from `validate()`. */
+  rawBody?: { description: string; contentTypes: readonly string[] }
   responses: { [status: number]: ResponseDoc; default?: ResponseDoc }
 }
 
@@ -105,6 +112,13 @@ export function describe(doc: OperationDoc): MiddlewareHandler {
       schema: { type: 'string' },
       description: h.description,
     })),
+    requestBody: doc.rawBody && {
+      required: true,
+      description: doc.rawBody.description,
+      content: Object.fromEntries(
+        doc.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+      ),
+    },
     responses,
   }
   return describeRoute(spec as DescribeRouteOptions)

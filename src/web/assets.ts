@@ -19,6 +19,7 @@ export const ASSET_FILES = [
   'reader.js',
   'embed.js',
   'desk.js',
+  'embed-card.js',
   'live.css',
   'desk.css',
 ]

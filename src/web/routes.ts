@@ -7,19 +7,22 @@ import type { AppEnv } from '../http/env.js'
 import { describe, type OperationDoc } from '../http/openapi.js'
 import { serveStaticFile } from '../http/static-file.js'
 import { CursorParam } from '../lib/page-query.js'
+import { EMBED_FRAME_ORIGINS } from '../updates/embeds.js'
 import { type Asset, loadAssets } from './assets.js'
 import { renderDeskPage } from './desk-page.js'
 import { renderNotFoundPage, renderStoryPage, renderStoryRoot } from './story-page.js'
 import { loadStoryView } from './story-view.js'
 
 // No inline script or style anywhere: everything comes from /assets. The JSON-LD block is data,
-// which CSP does not treat as script. Images in updates may come from any http(s) host.
+// which CSP does not treat as script. Images in updates may come from any http(s) host. Frames:
+// only the players a clicked embed card loads (src/updates/embeds.ts).
 const PAGE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
   'img-src http: https: data:',
   "connect-src 'self'",
+  `frame-src ${EMBED_FRAME_ORIGINS.join(' ')}`,
   "base-uri 'none'",
   "form-action 'self'",
 ].join('; ')

@@ -102,6 +102,7 @@ ${story.summary ? html`<meta name="description" content="${story.summary}">` : '
 <link rel="icon" href="data:,">
 <script type="application/ld+json">${jsonForScript(liveBlogPosting(view, pageUrl))}</script>
 ${view.archive ? '' : html`<script type="module" src="/assets/reader.js"></script>`}
+<script type="module" src="/assets/embed-card.js"></script>
 </head>
 <body class="ll-page">
 ${renderStoryRoot(view, { tag: 'main', base })}

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 /** What an HTTP call answered: status, headers and the parsed JSON body (or null). */
 export interface ApiResponse<T = any> {
   status: number
@@ -72,3 +73,9 @@ export function textUpdate(text: string, extra: Record<string, unknown> = {}) {
 
 /** from, from + 1, …, to: the seqs a reader should have seen. */
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+/** Every migration in sql/, in the order they apply: a fresh database gets each once. */
+export const ALL_MIGRATIONS = readdirSync('sql')
+  .filter((f) => /^\d+_.*\.sql$/.test(f))
+  .sort()
+  .map((f) => f.replace(/\.sql$/, ''))

@@ -71,3 +71,27 @@ describe('loadConfig', () => {
     )
   })
 })
+
+describe('media settings', () => {
+  it('default to 20 MB uploads, 50 megapixels and 30 uploads per key per minute, and read their variables', () => {
+    expect(loadConfig({}, '/').limits).toMatchObject({
+      maxUploadBytes: 20 * 1024 * 1024,
+      maxImagePixels: 50_000_000,
+      uploadsPerKeyPerMinute: 30,
+    })
+    const config = loadConfig(
+      {
+        LIVELINE_MAX_UPLOAD_BYTES: '5000000',
+        LIVELINE_MAX_IMAGE_PIXELS: '1000000',
+        LIVELINE_UPLOADS_PER_MINUTE: '5',
+      },
+      '/',
+    )
+    expect(config.limits).toMatchObject({
+      maxUploadBytes: 5_000_000,
+      maxImagePixels: 1_000_000,
+      uploadsPerKeyPerMinute: 5,
+    })
+    expect(() => loadConfig({ LIVELINE_UPLOADS_PER_MINUTE: '0' }, '/')).toThrow(/LIVELINE_UPLOADS_PER_MINUTE/)
+  })
+})

@@ -29,7 +29,8 @@ const FRIENDLY = {
   story_ended: 'This story has ended: it takes no new updates and cannot be reopened.',
   slug_taken: 'That slug is already taken: choose another one.',
   idempotency_key_reused: 'This post was already sent with different content. Post it again.',
-  payload_too_large: 'This update is too large (over 256 KiB). Shorten it or split it.',
+  payload_too_large: 'This is too large: an update may be 256 KiB, a photo 20 MB.',
+  unsupported_media_type: 'This file is not a JPEG, PNG, WebP or GIF image.',
   unavailable: 'The server cannot reach its database right now. Try again in a few seconds.',
   rate_limited: 'Too many requests. Wait a moment and try again.',
 }
@@ -509,5 +510,113 @@ $('end-story').addEventListener('click', (e) => {
     await patchStory({ status: 'ended' }, 'The story has ended.')
   })
 })
+
+// ---- photo upload: a button (keyboard), drag-and-drop onto the composer, or paste
+
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif']
+
+/** POST /v1/media with upload progress (fetch has none, so XMLHttpRequest). Resolves with the media. */
+function uploadImage(file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/v1/media')
+    xhr.setRequestHeader('Authorization', `Bearer ${key}`)
+    xhr.setRequestHeader('Content-Type', file.type)
+    xhr.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total)
+    })
+    xhr.addEventListener('load', () => {
+      let data = null
+      try {
+        data = JSON.parse(xhr.responseText)
+      } catch {}
+      if (xhr.status === 201) return resolve(data)
+      const error = data?.error ?? {}
+      const message = FRIENDLY[error.code] ?? error.message ?? `The server answered ${xhr.status}.`
+      reject(new DeskError(error.code ?? `http_${xhr.status}`, message, error.details))
+    })
+    xhr.addEventListener('error', () =>
+      reject(
+        new DeskError('network', 'The server could not be reached. Check the connection and try again.'),
+      ),
+    )
+    xhr.send(file)
+  })
+}
+
+/** Uploads each image file and adds an image block with its URL; the editor adds caption and credit. */
+async function uploadFiles(files) {
+  const images = [...files].filter((f) => IMAGE_TYPES.includes(f.type))
+  if (images.length === 0) {
+    if (files.length > 0) showError(new DeskError('unsupported_media_type', FRIENDLY.unsupported_media_type))
+    return
+  }
+  for (const file of images) {
+    const status = document.createElement('p')
+    status.className = 'upload-status'
+    status.setAttribute('role', 'status')
+    const label = document.createElement('span')
+    label.textContent = `Uploading ${file.name}… `
+    const bar = document.createElement('progress')
+    bar.max = 1
+    bar.value = 0
+    status.append(label, bar)
+    $('blocks').after(status)
+    try {
+      const media = await uploadImage(file, (fraction) => {
+        bar.value = fraction
+      })
+      const box = addBlock('image', { url: media.url, alt: '' })
+      box.dataset.mediaId = media.id
+      renderPreview()
+      box.querySelector('input[name="caption"]').focus()
+      notify(`Uploaded ${file.name} (${media.width} × ${media.height}): add a caption and credit.`)
+    } catch (err) {
+      showError(err)
+    } finally {
+      status.remove()
+    }
+  }
+}
+
+{
+  const picker = document.createElement('input')
+  picker.type = 'file'
+  picker.accept = IMAGE_TYPES.join(',')
+  picker.multiple = true
+  picker.hidden = true
+  picker.id = 'photo-file'
+  const button = document.createElement('button')
+  button.type = 'button'
+  button.id = 'upload-photo'
+  button.textContent = 'Upload photo…'
+  button.title = 'Or drop or paste a photo into the composer'
+  button.addEventListener('click', () => picker.click())
+  picker.addEventListener('change', () => {
+    uploadFiles(picker.files)
+    picker.value = ''
+  })
+  document.querySelector('.add-blocks')?.append(' ', button, picker)
+
+  const composer = $('composer')
+  composer.addEventListener('dragover', (e) => {
+    if (![...(e.dataTransfer?.types ?? [])].includes('Files')) return
+    e.preventDefault()
+    composer.classList.add('dropping')
+  })
+  composer.addEventListener('dragleave', () => composer.classList.remove('dropping'))
+  composer.addEventListener('drop', (e) => {
+    composer.classList.remove('dropping')
+    if (!e.dataTransfer?.files.length) return
+    e.preventDefault()
+    uploadFiles(e.dataTransfer.files)
+  })
+  composer.addEventListener('paste', (e) => {
+    const files = e.clipboardData?.files
+    if (!files?.length) return
+    e.preventDefault()
+    uploadFiles(files)
+  })
+}
 
 if (key) act(null, () => signIn(key))
