@@ -6,7 +6,8 @@ import { hashKey } from './auth/keys.js'
 import type { Bus } from './bus/bus.js'
 import { MemoryBus } from './bus/memory-bus.js'
 import { RedisBus } from './bus/redis-bus.js'
-import type { Config } from './config.js'
+import { type CommentService, createCommentService } from './comments/comment-service.js'
+import { type Config, DEFAULT_COMMENT_SETTINGS } from './config.js'
 import type { Deps } from './deps.js'
 import type { Readiness } from './http/health.js'
 import { newId } from './lib/ids.js'
@@ -41,6 +42,8 @@ export interface Service {
   store: Store
   bus: Bus
   live: WsEndpoint
+  /** Reader comments' rules, limits and metrics (`comments.rules.ready()` once dictionaries are built). */
+  comments: CommentService
   /** Migrations applied at startup. */
   migrated: string[]
 }
@@ -98,6 +101,16 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     changeHooks: [queueWebhookDeliveries(webhookWake)],
     webhooks: { settings: config.webhooks, wake: webhookWake },
   }
+  // The rules' dictionaries load in the background; until then the rules that need them hold comments.
+  const comments = await createCommentService({
+    settings: config.comments ?? DEFAULT_COMMENT_SETTINGS,
+    adminKey: config.adminKey,
+    redisUrl: config.redisUrl,
+    keyPrefix: config.busPrefix,
+    db: store.db,
+    log,
+    registry: deps.metrics.registry,
+  })
   const hub = new Hub({ ...deps, source: logSourceOf(deps) })
   const streams = new EventStreams(deps, hub)
   const live = new WsEndpoint(deps, hub)
@@ -120,6 +133,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     version: packageVersion(),
     streams,
     publicUrl: config.publicUrl,
+    comments,
   })
 
   let server: Server | null = null
@@ -131,6 +145,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     hub.close()
     await httpDrained
     await webhookWorker?.close()
+    await comments.close()
     await bus.close()
     if (!overrides.store) await store.close()
   }
@@ -150,6 +165,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     store,
     bus,
     live,
+    comments,
     migrated,
   }
 }

@@ -84,8 +84,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Edit a story, change its status or pin an update
-         * @description Appends a `story.updated` event. `ended` is final: new updates get 409 and the story cannot be reopened. `pinnedUpdateId: null` unpins.
+         * Edit a story, change its status or comments setting, or pin an update
+         * @description Appends a `story.updated` event. `ended` is final: new updates get 409 and the story cannot be reopened. `pinnedUpdateId: null` unpins. `comments` (`off`, `moderated`, `open`, `closed`) says whether readers may comment (docs/comments.md).
          */
         patch: operations["updateStory"];
         trace?: never;
@@ -134,6 +134,54 @@ export interface paths {
          * @description Sets `editedAt` and appends `update.edited`. Edits are allowed after a story has ended (corrections).
          */
         patch: operations["editUpdate"];
+        trace?: never;
+    };
+    "/v1/stories/{story}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a story’s comments, newest first
+         * @description Published comments for everyone (none while the story’s `comments` is `off`). With an editor or admin key, `status=pending|rejected|published` lists those instead; a public `status` other than `published` is 401.
+         */
+        get: operations["listComments"];
+        put?: never;
+        /**
+         * Post a reader comment
+         * @description No key needed. `name` 1-60 and `text` 1-2000 characters (NFC, trimmed; control and bidi-override characters refused). The automatic rules decide it: `status` is `published` (an `open` story, no rule fired), `pending` (a `moderated` story, or a holding rule) or `rejected`, with `reasons`. Limited per client address per story and overall, across instances.
+         */
+        post: operations["postComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stories/{story}/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a comment
+         * @description Deleting a published comment appends `comment.removed`.
+         */
+        delete: operations["deleteComment"];
+        options?: never;
+        head?: never;
+        /**
+         * Publish or reject a comment
+         * @description Publishing appends `comment.published`; rejecting a published comment appends `comment.removed`. The same status again changes nothing.
+         */
+        patch: operations["moderateComment"];
         trace?: never;
     };
     "/v1/stories/{story}/events": {
@@ -812,6 +860,8 @@ export interface operations {
                             language: string;
                             /** @enum {string} */
                             status: "draft" | "live" | "ended";
+                            /** @enum {string} */
+                            comments: "off" | "moderated" | "open" | "closed";
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -876,6 +926,8 @@ export interface operations {
                         language: string;
                         /** @enum {string} */
                         status: "draft" | "live" | "ended";
+                        /** @enum {string} */
+                        comments: "off" | "moderated" | "open" | "closed";
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -961,6 +1013,8 @@ export interface operations {
                         language: string;
                         /** @enum {string} */
                         status: "draft" | "live" | "ended";
+                        /** @enum {string} */
+                        comments: "off" | "moderated" | "open" | "closed";
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -999,8 +1053,11 @@ export interface operations {
                     title?: string;
                     summary?: string | null;
                     section?: string | null;
+                    language?: string;
                     /** @enum {string} */
                     status?: "draft" | "live" | "ended";
+                    /** @enum {string} */
+                    comments?: "off" | "moderated" | "open" | "closed";
                     pinnedUpdateId?: string | null;
                 };
             };
@@ -1021,6 +1078,8 @@ export interface operations {
                         language: string;
                         /** @enum {string} */
                         status: "draft" | "live" | "ended";
+                        /** @enum {string} */
+                        comments: "off" | "moderated" | "open" | "closed";
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -1585,6 +1644,296 @@ export interface operations {
             };
         };
     };
+    listComments: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+                status?: "pending" | "published" | "rejected";
+            };
+            header?: never;
+            path: {
+                /** @description Story id or slug */
+                story: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of comments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            storyId: string;
+                            name: string;
+                            text: string;
+                            /** @enum {string} */
+                            status: "pending" | "published" | "rejected";
+                            reasons: ("all_caps" | "profanity" | "turkish_characters" | "repeat" | "spelling" | "link")[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            decidedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such story, or a draft the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Story id or slug */
+                story: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Taken, with its status and the rules that fired */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        storyId: string;
+                        name: string;
+                        text: string;
+                        /** @enum {string} */
+                        status: "pending" | "published" | "rejected";
+                        reasons: ("all_caps" | "profanity" | "turkish_characters" | "repeat" | "spelling" | "link")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        decidedAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such story, or a draft the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The story takes no comments (`comments_closed`: `off` or `closed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many comments from this address (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Story id or slug */
+                story: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such story or comment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    moderateComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Story id or slug */
+                story: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status: "published" | "rejected";
+                };
+            };
+        };
+        responses: {
+            /** @description The comment after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        storyId: string;
+                        name: string;
+                        text: string;
+                        /** @enum {string} */
+                        status: "pending" | "published" | "rejected";
+                        reasons: ("all_caps" | "profanity" | "turkish_characters" | "repeat" | "spelling" | "link")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        decidedAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such story or comment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -1611,7 +1960,7 @@ export interface operations {
                             story: string;
                             seq: number;
                             /** @enum {string} */
-                            type: "update.created" | "update.edited" | "update.deleted" | "story.updated";
+                            type: "update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed";
                             at: string;
                             lastUpdateAt: string | null;
                             update?: {
@@ -1621,6 +1970,10 @@ export interface operations {
                             storyState?: {
                                 id: string;
                             };
+                            comment?: {
+                                id: string;
+                            };
+                            commentId?: string;
                         }[];
                         head: number;
                     };
@@ -2076,7 +2429,7 @@ export interface operations {
                             id: string;
                             url: string;
                             stories: string[];
-                            events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                            events: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -2130,7 +2483,7 @@ export interface operations {
                     url: string;
                     stories: string[];
                     /** @default null */
-                    events?: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                    events?: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                 };
             };
         };
@@ -2145,7 +2498,7 @@ export interface operations {
                         id: string;
                         url: string;
                         stories: string[];
-                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2216,7 +2569,7 @@ export interface operations {
                         id: string;
                         url: string;
                         stories: string[];
-                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2316,7 +2669,7 @@ export interface operations {
                 "application/json": {
                     url?: string;
                     stories?: string[];
-                    events?: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                    events?: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                     enabled?: boolean;
                 };
             };
@@ -2332,7 +2685,7 @@ export interface operations {
                         id: string;
                         url: string;
                         stories: string[];
-                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2409,7 +2762,7 @@ export interface operations {
                             story: string;
                             seq: number;
                             /** @enum {string} */
-                            type: "update.created" | "update.edited" | "update.deleted" | "story.updated";
+                            type: "update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed";
                             /** @enum {string} */
                             status: "pending" | "succeeded" | "failed";
                             /** Format: date-time */
@@ -2493,7 +2846,7 @@ export interface operations {
                         story: string;
                         seq: number;
                         /** @enum {string} */
-                        type: "update.created" | "update.edited" | "update.deleted" | "story.updated";
+                        type: "update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed";
                         /** @enum {string} */
                         status: "pending" | "succeeded" | "failed";
                         /** Format: date-time */
