@@ -7,9 +7,35 @@ import type { Db } from '../store/db.js'
 import { createCommentRateLimiter } from './rate-limit.js'
 import { createRedisRepeatStore } from './repeat-store.js'
 import { CommentRules, RULE_CODES } from './rules.js'
+import { buildSpellChecker, type SpellChecker, type SpellCheckLanguage } from './spell-checker.js'
 
 /** How long startup waits for the comments' Redis before counting in memory meanwhile. */
 export const COMMENT_REDIS_READY_TIMEOUT_MS = 2000
+
+/**
+ * Checkers built in this process, by language. A checker never changes once built (the Turkish one
+ * holds about 200 MB of word forms), so every service in the process shares one; a build is not
+ * cancelled when one service closes, since another may be waiting for it. A failed build is
+ * forgotten, so the next service tries again.
+ */
+const builtCheckers = new Map<SpellCheckLanguage, Promise<SpellChecker>>()
+
+function sharedChecker(language: SpellCheckLanguage, signal: AbortSignal): Promise<SpellChecker> {
+  let built = builtCheckers.get(language)
+  if (!built) {
+    built = buildSpellChecker(language)
+    builtCheckers.set(language, built)
+    built.catch(() => builtCheckers.delete(language))
+  }
+  // The caller stops waiting when it closes; the build itself goes on for the others.
+  return Promise.race([
+    built,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason)
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+    }),
+  ])
+}
 
 export interface CommentServiceOptions {
   settings: CommentSettings
@@ -65,6 +91,7 @@ export async function createCommentService(options: CommentServiceOptions): Prom
     ...(redis
       ? { repeatStore: createRedisRepeatStore(redis, { prefix: `${options.keyPrefix}comment-repeat:` }) }
       : {}),
+    buildChecker: sharedChecker,
     onLoadError: (language, err) =>
       options.log.error({ err, language }, 'comment spell checker failed to load'),
   })

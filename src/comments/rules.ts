@@ -324,6 +324,11 @@ export interface CommentRulesOptions {
   /** Dictionaries to build; all installed ones by default. */
   languages?: readonly SpellCheckLanguage[]
   linesPerSlice?: number
+  /**
+   * Where the checkers come from: built here by default. A service passes a process-wide cache, so
+   * several services in one process (tests, benchmarks) build each dictionary once.
+   */
+  buildChecker?: (language: SpellCheckLanguage, signal: AbortSignal) => Promise<SpellChecker>
   /** Told when a checker could not be built; its rules stay undecided. */
   onLoadError?: (language: SpellCheckLanguage, error: unknown) => void
 }
@@ -356,10 +361,12 @@ export class CommentRules {
   async #loadCheckers(options: CommentRulesOptions): Promise<void> {
     for (const language of options.languages ?? SPELL_CHECK_LANGUAGES) {
       try {
-        const checker = await buildSpellChecker(language, {
-          signal: this.#abort.signal,
-          ...(options.linesPerSlice ? { linesPerSlice: options.linesPerSlice } : {}),
-        })
+        const checker = options.buildChecker
+          ? await options.buildChecker(language, this.#abort.signal)
+          : await buildSpellChecker(language, {
+              signal: this.#abort.signal,
+              ...(options.linesPerSlice ? { linesPerSlice: options.linesPerSlice } : {}),
+            })
         this.#checkers.set(language, checker)
       } catch (error) {
         if (this.#abort.signal.aborted) return
