@@ -168,7 +168,9 @@ describe('reader comments over HTTP and the websocket', () => {
     expect(page.status).toBe(200)
     expect(page.body).not.toContain('<script>alert(1)')
     expect(page.body).not.toContain('<img src=x')
-    expect(page.body).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;really&lt;/b&gt;')
+    expect(page.body).toContain(
+      '&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;really&lt;/b&gt;',
+    )
     expect(page.body).toContain('&lt;img src=x onerror=alert(1)&gt;')
     // The policy is printed above the form while comments are open.
     expect(page.body).toMatch(/class="ll-policy">Comments that contain insults/)
