@@ -101,7 +101,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     changeHooks: [queueWebhookDeliveries(webhookWake)],
     webhooks: { settings: config.webhooks, wake: webhookWake },
   }
-  // The rules' dictionaries load in the background; until then the rules that need them hold comments.
+  // The rules' dictionaries are built on the first comment (shared by every service in the process).
   const comments = await createCommentService({
     settings: config.comments ?? DEFAULT_COMMENT_SETTINGS,
     adminKey: config.adminKey,

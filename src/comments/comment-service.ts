@@ -92,6 +92,8 @@ export async function createCommentService(options: CommentServiceOptions): Prom
       ? { repeatStore: createRedisRepeatStore(redis, { prefix: `${options.keyPrefix}comment-repeat:` }) }
       : {}),
     buildChecker: sharedChecker,
+    // Only services whose readers comment pay for the dictionaries (and their GC pauses).
+    loadOnFirstUse: true,
     onLoadError: (language, err) =>
       options.log.error({ err, language }, 'comment spell checker failed to load'),
   })
