@@ -1,4 +1,6 @@
 /// <reference lib="dom" />
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Api, keyFor, makeStory } from '../helpers/api.js'
@@ -87,6 +89,40 @@ describe('reader comments in the browser', () => {
     await Promise.all([writerContext.close(), watcherContext.close(), deskContext.close()])
     // Three windows and a desk on a shared two-core machine: more than the default 30 s.
   }, 90_000)
+
+  test("the widget's form works on another origin", async () => {
+    const story = await makeStory(editor)
+    await editor.patch(`/v1/stories/${story.id}`, { comments: 'open' })
+    // A host page on another origin ("localhost" vs "127.0.0.1") embedding the widget.
+    const host = createServer((_req, res) => {
+      res
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end(
+          `<!doctype html><html><body><h1>Host</h1><script src="${server.url}/embed.js" data-story="${story.slug}" async></script></body></html>`,
+        )
+    })
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve))
+    try {
+      const page = await browser.newPage()
+      const errors = pageErrors(page)
+      await page.goto(`http://localhost:${(host.address() as AddressInfo).port}/`)
+      const widget = page.locator('.liveline-embed')
+      await widget.locator('.ll-conn[data-state="live"]').waitFor()
+      await widget.locator('.ll-comment-form input[name="name"]').fill('Host reader')
+      await widget
+        .locator('.ll-comment-form textarea[name="text"]')
+        .fill('Thank you for the live coverage tonight.')
+      await widget.locator('.ll-comment-form button').click()
+      await widget.locator('.ll-comment-status[data-state="published"]').waitFor()
+      await widget.locator('.ll-comment', { hasText: 'Thank you for the live coverage' }).waitFor()
+      const listed = await editor.get(`/v1/stories/${story.id}/comments`)
+      expect(listed.body.items.map((c: { name: string }) => c.name)).toEqual(['Host reader'])
+      expect(errors).toEqual([])
+      await page.close()
+    } finally {
+      await new Promise((resolve) => host.close(resolve))
+    }
+  })
 
   test('a rejected comment shows its reason, in the story language', async () => {
     const story = await makeStory(editor, { language: 'tr' })
