@@ -219,7 +219,7 @@ describe('comment rate limits', () => {
     for (const s of servers) await s.stop()
   })
 
-  it('answers 429 rate_limited with Retry-After past the per-story limit, counted across two instances on Redis', async () => {
+  it('answers 429 rate_limited with Retry-After past the per-story limit, counted across two instances on Redis; readers on either see approvals', async () => {
     const busPrefix = `liveline-test:comments:${Math.random().toString(36).slice(2)}:`
     const options = { redis: true, busPrefix, comments: { perStory: 3, perAddress: 100 } }
     const a = await startServer(options)
@@ -243,6 +243,17 @@ describe('comment rate limits', () => {
       }
     }
     expect(statuses).toEqual([201, 201, 201, 429])
+
+    // A reader on the other instance sees an approval made on this one.
+    const ws = await connectReader(b.wsUrl)
+    ws.send({ type: 'subscribe', story: story.id })
+    await ws.waitForFrame('subscribed')
+    const queue = await editor.get(`/v1/stories/${story.id}/comments?status=pending`)
+    const first = queue.body.items.at(-1)
+    await editor.patch(`/v1/stories/${story.id}/comments/${first.id}`, { status: 'published' })
+    await ws.waitFor((r) => r.events(story.id).some((e) => e.type === 'comment.published'))
+    expect(ws.events(story.id).map((e) => e.comment?.id)).toEqual([first.id])
+    ws.ws.close()
     // Another story is counted on its own.
     const other = await storyWithComments(editor, 'moderated')
     expect(
