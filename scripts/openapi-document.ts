@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { pino } from 'pino'
 import { MemoryBus } from '../src/bus/memory-bus.js'
+import type { CommentService } from '../src/comments/comment-service.js'
 import { DEFAULT_LIMITS, DEFAULT_WEBHOOK_SETTINGS } from '../src/config.js'
 import type { Deps } from '../src/deps.js'
 import { Signal } from '../src/lib/signal.js'
@@ -32,6 +33,7 @@ export function httpAppWithoutServices() {
     version,
     streams: {} as EventStreams,
     presence: { readers: () => 0 },
+    comments: {} as CommentService,
     publicUrl: process.env.LIVELINE_PUBLIC_URL || undefined,
   }).app
 }

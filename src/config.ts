@@ -107,6 +107,27 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   pruneIntervalMs: 5 * 60_000,
 }
 
+/** Reader comments (docs/comments.md): where the client address comes from and how often it may post. */
+export interface CommentSettings {
+  /**
+   * Request header carrying the client's address behind a proxy (on Fly, `Fly-Client-IP`). Trusted
+   * only when set; otherwise the socket's peer address counts.
+   */
+  clientIpHeader: string | undefined
+  /** Comments one address may post to one story per window. */
+  perStory: number
+  /** Comments one address may post over all stories per window. */
+  perAddress: number
+  windowSeconds: number
+}
+
+export const DEFAULT_COMMENT_SETTINGS: CommentSettings = {
+  clientIpHeader: undefined,
+  perStory: 5,
+  perAddress: 20,
+  windowSeconds: 60,
+}
+
 export interface Config {
   port: number
   host: string
@@ -129,6 +150,8 @@ export interface Config {
   logLevel: string
   limits: Limits
   webhooks: WebhookSettings
+  /** Defaults (DEFAULT_COMMENT_SETTINGS) when absent. */
+  comments?: CommentSettings
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -226,6 +249,15 @@ const EnvSchema = v.object({
   ),
   LIVELINE_WEBHOOK_ALLOW_LOOPBACK: v.optional(v.picklist(['0', '1']), '0'),
   LIVELINE_WEBHOOK_RETENTION_HOURS: v.optional(intFrom(1, 100_000), '168'),
+  LIVELINE_CLIENT_IP_HEADER: v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9-]+$/, 'must be a header name such as Fly-Client-IP')),
+  ),
+  LIVELINE_COMMENTS_PER_STORY: v.optional(intFrom(1, 1_000_000), String(DEFAULT_COMMENT_SETTINGS.perStory)),
+  LIVELINE_COMMENTS_PER_ADDRESS: v.optional(
+    intFrom(1, 1_000_000),
+    String(DEFAULT_COMMENT_SETTINGS.perAddress),
+  ),
+  LIVELINE_COMMENTS_WINDOW_S: v.optional(intFrom(1, 86_400), String(DEFAULT_COMMENT_SETTINGS.windowSeconds)),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   NODE_ENV: v.optional(v.string()),
 })
@@ -304,6 +336,12 @@ export function loadConfig(
       pollIntervalMs: e.LIVELINE_WEBHOOK_POLL_MS,
       allowLoopback: e.LIVELINE_WEBHOOK_ALLOW_LOOPBACK === '1',
       retentionMs: e.LIVELINE_WEBHOOK_RETENTION_HOURS * 3600_000,
+    },
+    comments: {
+      clientIpHeader: e.LIVELINE_CLIENT_IP_HEADER,
+      perStory: e.LIVELINE_COMMENTS_PER_STORY,
+      perAddress: e.LIVELINE_COMMENTS_PER_ADDRESS,
+      windowSeconds: e.LIVELINE_COMMENTS_WINDOW_S,
     },
   }
 }

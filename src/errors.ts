@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   slug_taken: 409,
   story_ended: 409,
+  comments_closed: 409,
   webhook_disabled: 409,
   webhook_limit_reached: 409,
   payload_too_large: 413,

@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { authenticate } from './auth/middleware.js'
 import { keyRoutes } from './auth/routes.js'
+import type { CommentService } from './comments/comment-service.js'
+import { commentRoutes } from './comments/routes.js'
 import type { Deps } from './deps.js'
 import { eventRoutes } from './events/routes.js'
 import { feedRoutes } from './feeds/routes.js'
@@ -31,6 +33,8 @@ export interface RouterOptions {
   presence: { readers(storyId: string): number }
   /** The configured public origin (LIVELINE_PUBLIC_URL), if any. */
   publicUrl?: string
+  /** Reader comments: rules, rate limits, metrics (src/comments/comment-service.ts). */
+  comments: CommentService
 }
 
 /**
@@ -86,6 +90,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   app.route('/v1', keyRoutes())
   app.route('/v1', storyRoutes())
   app.route('/v1', updateRoutes())
+  app.route('/v1', commentRoutes(options.comments))
   app.route('/v1', eventRoutes())
   app.route('/v1', streamRoutes(options.streams))
   app.route('/v1', presenceRoutes(options.presence))

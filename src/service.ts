@@ -7,7 +7,8 @@ import type { Bus } from './bus/bus.js'
 import { MemoryBus } from './bus/memory-bus.js'
 import { RedisBus } from './bus/redis-bus.js'
 import { RedisClusterBus } from './bus/redis-cluster-bus.js'
-import type { Config } from './config.js'
+import { type CommentService, createCommentService } from './comments/comment-service.js'
+import { type Config, DEFAULT_COMMENT_SETTINGS } from './config.js'
 import type { Deps } from './deps.js'
 import type { Readiness } from './http/health.js'
 import { newId } from './lib/ids.js'
@@ -49,6 +50,8 @@ export interface Service {
   presence: Presence
   /** Deletes expired idempotency keys on a schedule; `pruneNow()` for a run on demand. */
   idempotencyPruner: IdempotencyPruner
+  /** Reader comments' rules, limits and metrics (`comments.rules.ready()` once dictionaries are built). */
+  comments: CommentService
   /** Migrations applied at startup. */
   migrated: string[]
 }
@@ -115,6 +118,16 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     changeHooks: [queueWebhookDeliveries(webhookWake)],
     webhooks: { settings: config.webhooks, wake: webhookWake },
   }
+  // The rules' dictionaries are built on the first comment (shared by every service in the process).
+  const comments = await createCommentService({
+    settings: config.comments ?? DEFAULT_COMMENT_SETTINGS,
+    adminKey: config.adminKey,
+    redisUrl: config.redisUrl,
+    keyPrefix: config.busPrefix,
+    db: store.db,
+    log,
+    registry: deps.metrics.registry,
+  })
   const presence: Presence = new Presence(deps, {
     instanceId: newId(),
     localCounts: () => hub.readerCounts(),
@@ -147,6 +160,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     streams,
     presence,
     publicUrl: config.publicUrl,
+    comments,
   })
 
   let server: Server | null = null
@@ -162,6 +176,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     await httpDrained
     await webhookWorker?.close()
     await idempotencyPruner.close()
+    await comments.close()
     await bus.close()
     if (!overrides.store) await store.close()
   }
@@ -183,6 +198,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     live,
     presence,
     idempotencyPruner,
+    comments,
     migrated,
   }
 }

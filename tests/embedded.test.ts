@@ -2,7 +2,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Store } from '../src/store/db.js'
 import { createStore } from '../src/store/db.js'
-import { ALL_MIGRATIONS } from './helpers/api.js'
+import { ALL_MIGRATIONS, keyFor, makeStory } from './helpers/api.js'
 import { coreScenarios } from './helpers/core-scenarios.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
@@ -41,6 +41,22 @@ describe('embedded mode: PGlite and the in-process bus', () => {
     expect(server.app.store.kind).toBe('pglite')
     expect(server.app.bus.kind).toBe('memory')
     expect((await server.api().get('/readyz')).body).toEqual({ status: 'ready', database: 'ok', bus: 'ok' })
+  })
+
+  it('takes a reader comment and publishes it on an open story', async () => {
+    const editor = await keyFor(server.admin, 'editor')
+    const story = await makeStory(editor)
+    await editor.patch(`/v1/stories/${story.id}`, { comments: 'open' })
+    await server.app.comments.rules.ready()
+    const posted = await server.api().post(`/v1/stories/${story.id}/comments`, {
+      name: 'Deniz',
+      text: 'Thanks for keeping us informed tonight.',
+    })
+    expect(posted.body).toMatchObject({ status: 'published', reasons: [] })
+    const events = (await server.api().get(`/v1/stories/${story.id}/events?since=${story.seq + 1}`)).body
+      .events
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['comment.published'])
+    expect((await server.api().get(`/v1/stories/${story.id}/comments`)).body.items).toEqual([posted.body])
   })
 
   coreScenarios(() => server)

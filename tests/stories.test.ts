@@ -31,6 +31,7 @@ describe('stories', () => {
       section: 'World',
       language: 'en',
       status: 'draft',
+      comments: 'off',
       createdAt: expect.stringMatching(TIME),
       updatedAt: expect.stringMatching(TIME),
       lastUpdateAt: null,

@@ -84,8 +84,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Edit a story, change its status or pin an update
-         * @description Appends a `story.updated` event. `ended` is final: new updates get 409 and the story cannot be reopened. `pinnedUpdateId: null` unpins.
+         * Edit a story, change its status or comments setting, or pin an update
+         * @description Appends a `story.updated` event. `ended` is final: new updates get 409 and the story cannot be reopened. `pinnedUpdateId: null` unpins. `comments` (`off`, `moderated`, `open`, `closed`) says whether readers may comment (docs/comments.md).
          */
         patch: operations["updateStory"];
         trace?: never;
@@ -136,6 +136,54 @@ export interface paths {
         patch: operations["editUpdate"];
         trace?: never;
     };
+    "/v1/stories/{story}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a story’s comments, newest first
+         * @description Published comments for everyone (none while the story’s `comments` is `off`). With an editor or admin key, `status=pending|rejected|published` lists those instead; a public `status` other than `published` is 401.
+         */
+        get: operations["listComments"];
+        put?: never;
+        /**
+         * Post a reader comment
+         * @description No key needed. `name` 1-60 and `text` 1-2000 characters (NFC, trimmed; control and bidi-override characters refused). The automatic rules decide it: `status` is `published` (an `open` story, no rule fired), `pending` (a `moderated` story, or a holding rule) or `rejected`, with `reasons`. Limited per client address per story and overall, across instances.
+         */
+        post: operations["postComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stories/{story}/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a comment
+         * @description Deleting a published comment appends `comment.removed`.
+         */
+        delete: operations["deleteComment"];
+        options?: never;
+        head?: never;
+        /**
+         * Publish or reject a comment
+         * @description Publishing appends `comment.published`; rejecting a published comment appends `comment.removed`. The same status again changes nothing.
+         */
+        patch: operations["moderateComment"];
+        trace?: never;
+    };
     "/v1/stories/{story}/events": {
         parameters: {
             query?: never;
@@ -168,6 +216,26 @@ export interface paths {
          * @description A `text/event-stream` of the story’s events: `id: <seq>`, `event: <type>`, `data: <Event JSON>`. Resume with the `Last-Event-ID` header (EventSource sends it on reconnect) or `?since=<seq>`: the events after it, then live, each seq once, ascending, no gaps. Without either, the stream starts at the head. A reader more than the replay limit behind gets `event: reset` (`id` = head, `data: {"type":"reset","story","seq"}`) and continues from the head. Comment lines (`: ping`) keep quiet streams open. The stream ends when the server shuts down or the reader is too slow to take its events; reconnect with `Last-Event-ID`. Trouble that passes (shutting down, database or bus down, rate limited) is never an HTTP error here: it is a 200 stream with `retry:` that ends, so EventSource comes back; 400, 401, 403 and 404 are final. See docs/live-protocol.md.
          */
         get: operations["streamStory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stories/{story}/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many read a story right now
+         * @description Websocket and server-sent-event readers of the story on every instance, as this instance last heard (instances report every 5 s; one that stops reporting drops out within 30 s). Live readers also get `presence` frames (websocket) or `event: presence` (SSE).
+         */
+        get: operations["getStoryPresence"];
         put?: never;
         post?: never;
         delete?: never;
@@ -872,6 +940,8 @@ export interface operations {
                             language: string;
                             /** @enum {string} */
                             status: "draft" | "live" | "ended";
+                            /** @enum {string} */
+                            comments: "off" | "moderated" | "open" | "closed";
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -936,6 +1006,8 @@ export interface operations {
                         language: string;
                         /** @enum {string} */
                         status: "draft" | "live" | "ended";
+                        /** @enum {string} */
+                        comments: "off" | "moderated" | "open" | "closed";
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -1021,6 +1093,8 @@ export interface operations {
                         language: string;
                         /** @enum {string} */
                         status: "draft" | "live" | "ended";
+                        /** @enum {string} */
+                        comments: "off" | "moderated" | "open" | "closed";
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -1059,8 +1133,11 @@ export interface operations {
                     title?: string;
                     summary?: string | null;
                     section?: string | null;
+                    language?: string;
                     /** @enum {string} */
                     status?: "draft" | "live" | "ended";
+                    /** @enum {string} */
+                    comments?: "off" | "moderated" | "open" | "closed";
                     pinnedUpdateId?: string | null;
                 };
             };
@@ -1081,6 +1158,8 @@ export interface operations {
                         language: string;
                         /** @enum {string} */
                         status: "draft" | "live" | "ended";
+                        /** @enum {string} */
+                        comments: "off" | "moderated" | "open" | "closed";
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -1645,6 +1724,296 @@ export interface operations {
             };
         };
     };
+    listComments: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+                status?: "pending" | "published" | "rejected";
+            };
+            header?: never;
+            path: {
+                /** @description Story id or slug */
+                story: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of comments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            storyId: string;
+                            name: string;
+                            text: string;
+                            /** @enum {string} */
+                            status: "pending" | "published" | "rejected";
+                            reasons: ("all_caps" | "profanity" | "turkish_characters" | "repeat" | "spelling" | "link")[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            decidedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such story, or a draft the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Story id or slug */
+                story: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Taken, with its status and the rules that fired */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        storyId: string;
+                        name: string;
+                        text: string;
+                        /** @enum {string} */
+                        status: "pending" | "published" | "rejected";
+                        reasons: ("all_caps" | "profanity" | "turkish_characters" | "repeat" | "spelling" | "link")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        decidedAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such story, or a draft the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The story takes no comments (`comments_closed`: `off` or `closed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many comments from this address (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Story id or slug */
+                story: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such story or comment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    moderateComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Story id or slug */
+                story: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status: "published" | "rejected";
+                };
+            };
+        };
+        responses: {
+            /** @description The comment after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        storyId: string;
+                        name: string;
+                        text: string;
+                        /** @enum {string} */
+                        status: "pending" | "published" | "rejected";
+                        reasons: ("all_caps" | "profanity" | "turkish_characters" | "repeat" | "spelling" | "link")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        decidedAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such story or comment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -1671,7 +2040,7 @@ export interface operations {
                             story: string;
                             seq: number;
                             /** @enum {string} */
-                            type: "update.created" | "update.edited" | "update.deleted" | "story.updated";
+                            type: "update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed";
                             at: string;
                             lastUpdateAt: string | null;
                             update?: {
@@ -1681,6 +2050,10 @@ export interface operations {
                             storyState?: {
                                 id: string;
                             };
+                            comment?: {
+                                id: string;
+                            };
+                            commentId?: string;
                         }[];
                         head: number;
                     };
@@ -1739,6 +2112,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such story, or a draft the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStoryPresence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Story id or slug */
+                story: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The count */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        readers: number;
+                        /** Format: date-time */
+                        at: string;
+                    };
                 };
             };
             /** @description No such story, or a draft the caller may not see */
@@ -2127,7 +2536,7 @@ export interface operations {
                             id: string;
                             url: string;
                             stories: string[];
-                            events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                            events: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -2181,7 +2590,7 @@ export interface operations {
                     url: string;
                     stories: string[];
                     /** @default null */
-                    events?: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                    events?: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                 };
             };
         };
@@ -2196,7 +2605,7 @@ export interface operations {
                         id: string;
                         url: string;
                         stories: string[];
-                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2267,7 +2676,7 @@ export interface operations {
                         id: string;
                         url: string;
                         stories: string[];
-                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2367,7 +2776,7 @@ export interface operations {
                 "application/json": {
                     url?: string;
                     stories?: string[];
-                    events?: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                    events?: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                     enabled?: boolean;
                 };
             };
@@ -2383,7 +2792,7 @@ export interface operations {
                         id: string;
                         url: string;
                         stories: string[];
-                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2462,7 +2871,7 @@ export interface operations {
                         id: string;
                         url: string;
                         stories: string[];
-                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated")[] | null;
+                        events: ("update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed")[] | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2543,7 +2952,7 @@ export interface operations {
                             story: string;
                             seq: number;
                             /** @enum {string} */
-                            type: "update.created" | "update.edited" | "update.deleted" | "story.updated";
+                            type: "update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed";
                             /** @enum {string} */
                             status: "pending" | "succeeded" | "failed";
                             /** Format: date-time */
@@ -2627,7 +3036,7 @@ export interface operations {
                         story: string;
                         seq: number;
                         /** @enum {string} */
-                        type: "update.created" | "update.edited" | "update.deleted" | "story.updated";
+                        type: "update.created" | "update.edited" | "update.deleted" | "story.updated" | "comment.published" | "comment.removed";
                         /** @enum {string} */
                         status: "pending" | "succeeded" | "failed";
                         /** Format: date-time */

@@ -38,6 +38,9 @@ export const RULE_EFFECT = {
  * `undecided`: the rule could not tell (its checker is still loading, the story's language has no
  * dictionary, its store is unreachable). It never rejects: the comment waits for an editor.
  */
+/** How long the first comments wait for checkers built on first use (see `loadOnFirstUse`). */
+export const FIRST_USE_WAIT_MS = 5000
+
 export type RuleOutcome = 'fired' | 'passed' | 'undecided'
 
 // ---------------------------------------------------------------------------------------------
@@ -324,6 +327,19 @@ export interface CommentRulesOptions {
   /** Dictionaries to build; all installed ones by default. */
   languages?: readonly SpellCheckLanguage[]
   linesPerSlice?: number
+  /**
+   * Build the checkers when a comment first needs them (or `ready()` is called) instead of at once.
+   * Building the Turkish one grows the heap by about 200 MB, and its garbage collections pause the
+   * process for hundreds of ms: a service whose readers never comment should not pay that.
+   */
+  loadOnFirstUse?: boolean
+  /** How long the first comments wait for a build started on first use before being held instead. */
+  firstUseWaitMs?: number
+  /**
+   * Where the checkers come from: built here by default. A service passes a process-wide cache, so
+   * several services in one process (tests, benchmarks) build each dictionary once.
+   */
+  buildChecker?: (language: SpellCheckLanguage, signal: AbortSignal) => Promise<SpellChecker>
   /** Told when a checker could not be built; its rules stay undecided. */
   onLoadError?: (language: SpellCheckLanguage, error: unknown) => void
 }
@@ -343,23 +359,28 @@ export class CommentRules {
   readonly #secret: string
   readonly #checkers = new Map<string, SpellChecker>()
   readonly #abort = new AbortController()
-  readonly #loaded: Promise<void>
+  #loaded: Promise<void> | null = null
+  #settled = false
+  readonly #options: CommentRulesOptions
 
   constructor(options: CommentRulesOptions) {
     this.#secret = options.secret
     this.#matcher = createProfanityMatcher()
     this.#repeatStore = options.repeatStore ?? createMemoryRepeatStore()
     this.#repeatWindowMs = options.repeatWindowMs ?? REPEAT_WINDOW_MS
-    this.#loaded = this.#loadCheckers(options)
+    this.#options = options
+    if (!options.loadOnFirstUse) this.#startLoading()
   }
 
   async #loadCheckers(options: CommentRulesOptions): Promise<void> {
     for (const language of options.languages ?? SPELL_CHECK_LANGUAGES) {
       try {
-        const checker = await buildSpellChecker(language, {
-          signal: this.#abort.signal,
-          ...(options.linesPerSlice ? { linesPerSlice: options.linesPerSlice } : {}),
-        })
+        const checker = options.buildChecker
+          ? await options.buildChecker(language, this.#abort.signal)
+          : await buildSpellChecker(language, {
+              signal: this.#abort.signal,
+              ...(options.linesPerSlice ? { linesPerSlice: options.linesPerSlice } : {}),
+            })
         this.#checkers.set(language, checker)
       } catch (error) {
         if (this.#abort.signal.aborted) return
@@ -370,6 +391,13 @@ export class CommentRules {
 
   /** Resolves when every checker is built (or has failed): for tests, benchmarks and readiness. */
   ready(): Promise<void> {
+    return this.#startLoading()
+  }
+
+  #startLoading(): Promise<void> {
+    this.#loaded ??= this.#loadCheckers(this.#options).finally(() => {
+      this.#settled = true
+    })
     return this.#loaded
   }
 
@@ -384,6 +412,16 @@ export class CommentRules {
    * Records the comment for the `repeat` rule.
    */
   async evaluate(comment: CommentToJudge, story: StoryToJudge): Promise<CommentEvaluation> {
+    if (this.#options.loadOnFirstUse && !this.#settled) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        this.#startLoading(),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, this.#options.firstUseWaitMs ?? FIRST_USE_WAIT_MS)
+        }),
+      ])
+      clearTimeout(timer)
+    }
     const checker = this.checkerFor(story.language)
     const turkishChecker = this.#checkers.get('tr')
     // One reading of the words serves both dictionary rules (the costlier part of a check).

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { PageQuery } from '../lib/page-query.js'
 import { RULE_CODES } from './rules.js'
 
 export const MAX_COMMENT_NAME_LENGTH = 60
@@ -67,3 +68,13 @@ export const Comment = v.object({
   decidedAt: v.nullable(v.pipe(v.string(), v.isoTimestamp())),
 })
 export type Comment = v.InferOutput<typeof Comment>
+
+/** `?limit=&cursor=&status=` of the comments list; `status` other than published needs an editor key. */
+export const ListCommentsQuery = v.object({ ...PageQuery.entries, status: v.optional(CommentStatusSchema) })
+export type ListCommentsQuery = v.InferOutput<typeof ListCommentsQuery>
+
+/** An editor's decision on a comment. */
+export const ModerateCommentInput = v.strictObject({ status: v.picklist(['published', 'rejected']) })
+export type ModerateCommentInput = v.InferOutput<typeof ModerateCommentInput>
+
+export const CommentList = v.object({ items: v.array(Comment), nextCursor: v.nullable(v.string()) })

@@ -1,3 +1,4 @@
+import type { Comment } from '../comments/schema.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { toWireTime, toWireTimeOrNull } from '../lib/time.js'
@@ -16,6 +17,8 @@ export type EventDraft =
   | { seq: number; type: Extract<EventType, 'update.created' | 'update.edited'>; update: Update }
   | { seq: number; type: Extract<EventType, 'update.deleted'>; updateId: string }
   | { seq: number; type: Extract<EventType, 'story.updated'>; storyState: Story }
+  | { seq: number; type: Extract<EventType, 'comment.published'>; comment: Comment }
+  | { seq: number; type: Extract<EventType, 'comment.removed'>; commentId: string }
 
 export interface ChangeContext {
   tx: Tx
@@ -158,5 +161,7 @@ function serializeEvent(storyId: string, draft: EventDraft, at: Date, lastUpdate
   if ('update' in draft) event.update = draft.update
   if ('updateId' in draft) event.updateId = draft.updateId
   if ('storyState' in draft) event.storyState = draft.storyState
+  if ('comment' in draft) event.comment = draft.comment
+  if ('commentId' in draft) event.commentId = draft.commentId
   return JSON.stringify(event)
 }

@@ -13,7 +13,11 @@ export const EventTypeSchema = v.picklist([
   'update.edited',
   'update.deleted',
   'story.updated',
+  'comment.published',
+  'comment.removed',
 ])
+/** Reader-comment events: sent to webhook endpoints only when their `events` list names them. */
+export const COMMENT_EVENT_TYPES = ['comment.published', 'comment.removed'] as const
 /** The one list of event types: the type union and the documented picklist both come from it. */
 export type EventType = v.InferOutput<typeof EventTypeSchema>
 
@@ -27,6 +31,8 @@ export const Event = v.object({
   update: v.optional(v.looseObject({ id: v.string() })),
   updateId: v.optional(v.string()),
   storyState: v.optional(v.looseObject({ id: v.string() })),
+  comment: v.optional(v.looseObject({ id: v.string() })),
+  commentId: v.optional(v.string()),
 })
 
 export const EventPage = v.object({ events: v.array(Event), head: v.number() })

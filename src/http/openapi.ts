@@ -13,6 +13,10 @@ export const API_TAGS = [
   },
   { name: 'Stories', description: 'Live stories: create, list, read, edit, pin an update, end.' },
   { name: 'Updates', description: 'The posts of a story: text, quote, image and embed blocks.' },
+  {
+    name: 'Comments',
+    description: 'Reader comments under a story, decided by the automatic rules and moderated by editors.',
+  },
   { name: 'Events', description: 'Each story\u2019s ordered change log (`seq` 1, 2, 3 \u2026, no gaps).' },
   { name: 'Live', description: 'Follow stories as they change: websocket and server-sent events.' },
   { name: 'Syndication', description: 'Atom, JSON Feed and RSS feeds with conditional GET.' },

@@ -10,6 +10,7 @@ export interface Database {
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
+  comments: CommentsTable
 }
 
 /** The key roles, as the database's check constraint has them; schemas build their picklists from this. */
@@ -18,6 +19,11 @@ export type Role = (typeof ROLES)[number]
 /** A story's states, likewise. */
 export const STORY_STATUSES = ['draft', 'live', 'ended'] as const
 export type StoryStatus = (typeof STORY_STATUSES)[number]
+/** A story's comments setting (sql/004_comments.sql). */
+export const COMMENTS_SETTINGS = ['off', 'moderated', 'open', 'closed'] as const
+export type CommentsSetting = (typeof COMMENTS_SETTINGS)[number]
+export const COMMENT_STATUSES = ['pending', 'published', 'rejected'] as const
+export type CommentStatus = (typeof COMMENT_STATUSES)[number]
 
 export interface ApiKeysTable {
   id: string
@@ -42,6 +48,7 @@ export interface StoriesTable {
   seq: ColumnType<number, number | undefined, number>
   update_count: ColumnType<number, number | undefined, number>
   pinned_update_id: string | null
+  comments: ColumnType<CommentsSetting, CommentsSetting | undefined, CommentsSetting>
 }
 
 export interface UpdatesTable {
@@ -133,3 +140,19 @@ export interface WebhookAttemptsTable {
 export type WebhookRow = Selectable<WebhooksTable>
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>
+
+export interface CommentsTable {
+  id: string
+  story_id: string
+  name: string
+  text: string
+  status: CommentStatus
+  /** Rule codes that fired; pg reads text[] as a JS array and writes one from it. */
+  reasons: string[]
+  /** Keyed hash of the sender's address prefix (src/comments/client-key.ts), never the address. */
+  client_key: string
+  created_at: Date
+  decided_at: Date | null
+}
+
+export type CommentRow = Selectable<CommentsTable>

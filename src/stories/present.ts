@@ -11,6 +11,7 @@ export function presentStory(row: StoryRow): Story {
     section: row.section,
     language: row.language,
     status: row.status,
+    comments: row.comments,
     createdAt: toWireTime(row.created_at),
     updatedAt: toWireTime(row.updated_at),
     lastUpdateAt: toWireTimeOrNull(row.last_update_at),

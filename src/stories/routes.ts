@@ -82,9 +82,9 @@ export function storyRoutes() {
       operationId: 'updateStory',
       tag,
       access: 'editor',
-      summary: 'Edit a story, change its status or pin an update',
+      summary: 'Edit a story, change its status or comments setting, or pin an update',
       description:
-        'Appends a `story.updated` event. `ended` is final: new updates get 409 and the story cannot be reopened. `pinnedUpdateId: null` unpins.',
+        'Appends a `story.updated` event. `ended` is final: new updates get 409 and the story cannot be reopened. `pinnedUpdateId: null` unpins. `comments` (`off`, `moderated`, `open`, `closed`) says whether readers may comment (docs/comments.md).',
       responses: {
         200: { description: 'The story after the change', schema: Story },
         ...INVALID,

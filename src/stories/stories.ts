@@ -98,7 +98,9 @@ export async function updateStory(deps: Deps, ref: string, input: UpdateStoryInp
     if (input.title !== undefined && input.title !== story.title) patch.title = input.title
     if (input.summary !== undefined && input.summary !== story.summary) patch.summary = input.summary
     if (input.section !== undefined && input.section !== story.section) patch.section = input.section
+    if (input.language !== undefined && input.language !== story.language) patch.language = input.language
     if (input.status !== undefined && input.status !== story.status) patch.status = input.status
+    if (input.comments !== undefined && input.comments !== story.comments) patch.comments = input.comments
     if (input.pinnedUpdateId !== undefined && input.pinnedUpdateId !== story.pinned_update_id)
       patch.pinned_update_id = input.pinnedUpdateId
     if (Object.keys(patch).length === 0) return { result: presentStory(story), events: [] }

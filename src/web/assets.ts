@@ -16,6 +16,7 @@ const TYPES: Record<string, string> = {
 export const ASSET_FILES = [
   'client.js',
   'live-view.js',
+  'comments-view.js',
   'reader.js',
   'embed.js',
   'desk.js',

@@ -65,6 +65,16 @@ export function renderDeskPage(): string {
 
 <h3>Updates</h3>
 <ol id="update-list" class="update-list"></ol>
+
+<section id="comments" aria-labelledby="comments-h">
+<h3 id="comments-h">Reader comments</h3>
+<p><label for="comments-setting">Comments</label> <select id="comments-setting"><option value="off">Off</option><option value="moderated">Moderated: every comment waits for an editor</option><option value="open">Open: clean comments appear at once</option><option value="closed">Closed: nothing new, published ones stay</option></select></p>
+<h4>Waiting for review <span id="queue-count"></span></h4>
+<p class="hint">Approve with A, reject with R on the selected comment (Tab or J/K to move).</p>
+<ol id="comment-queue" class="comment-list"></ol>
+<h4>Published</h4>
+<ol id="comment-published" class="comment-list"></ol>
+</section>
 </section>
 </div>
 </main>

@@ -1,3 +1,5 @@
+import { REASON_WORDS } from '../comments/reasons.js'
+import type { Comment } from '../comments/schema.js'
 import type { Update } from '../updates/schema.js'
 import { html, jsonForScript, type SafeHtml, trusted, utcStamp } from './html.js'
 import { editorsOf, type StoryView, updateLabel, updatePlainText } from './story-view.js'
@@ -14,6 +16,75 @@ function updateArticle(update: Update, pinnedCopy = false): SafeHtml {
 <p class="ll-when"><time datetime="${update.publishedAt}">${utcStamp(update.publishedAt)}</time> <span class="ll-author">${update.author.name}</span>${update.keyEvent ? html` <span class="ll-badge">Key event</span>` : ''}${edited}</p>
 <div class="ll-body">${trusted(update.html)}</div>
 </article>`
+}
+
+/** The comment section's words, in the story's language where we have them (English otherwise). */
+const COMMENT_WORDS = {
+  en: {
+    heading: 'Comments',
+    policy:
+      'Comments that contain insults, swearing, offensive sentences or allusions, attacks on beliefs, are not written with spelling rules, do not use Turkish characters and are written in capital letters are not approved.',
+    name: 'Name',
+    text: 'Comment',
+    send: 'Send comment',
+    pending: 'Thank you: your comment awaits review.',
+    published: 'Thank you: your comment is published.',
+    rejected: 'Your comment was not approved:',
+    closed: 'Comments are closed.',
+    failed: 'Your comment could not be sent:',
+    none: 'No comments yet.',
+  },
+  tr: {
+    heading: 'Yorumlar',
+    policy:
+      'Hakaret, küfür, rahatsız edici cümle veya imalar, inançlara saldırı içeren, imla kurallarına uygun yazılmayan, Türkçe karakter kullanılmayan ve büyük harfle yazılan yorumlar onaylanmamaktadır.',
+    name: 'Ad',
+    text: 'Yorum',
+    send: 'Yorumu gönder',
+    pending: 'Teşekkürler: yorumunuz onay bekliyor.',
+    published: 'Teşekkürler: yorumunuz yayımlandı.',
+    rejected: 'Yorumunuz onaylanmadı:',
+    closed: 'Yorumlar kapalı.',
+    failed: 'Yorumunuz gönderilemedi:',
+    none: 'Henüz yorum yok.',
+  },
+} as const
+
+function commentWords(language: string) {
+  const primary = language.toLowerCase().split('-')[0]
+  return primary === 'tr'
+    ? { words: COMMENT_WORDS.tr, reasons: REASON_WORDS.tr }
+    : { words: COMMENT_WORDS.en, reasons: REASON_WORDS.en }
+}
+
+/** One published comment. comments-view.js builds the same markup for comments that arrive live. */
+function commentItem(comment: Comment): SafeHtml {
+  return html`<li class="ll-comment" data-id="${comment.id}"><p class="ll-comment-by"><span class="ll-comment-name">${comment.name}</span> <time datetime="${comment.createdAt}">${utcStamp(comment.createdAt)}</time></p><p class="ll-comment-text">${comment.text}</p></li>`
+}
+
+/**
+ * Comments under the story: the policy above the form (while comments are moderated or open), then
+ * the published ones. Rendered hidden while comments are off, so a live change can show it. The
+ * words the script needs ride in data attributes (escaped like any other value).
+ */
+function renderComments(view: StoryView): SafeHtml {
+  const { story, comments } = view
+  if (view.archive) return html``
+  const { words, reasons } = commentWords(story.language)
+  const open = story.comments === 'moderated' || story.comments === 'open'
+  return html`<section class="ll-comments" aria-labelledby="ll-comments-h" data-setting="${story.comments}" data-words="${JSON.stringify(words)}" data-reasons="${JSON.stringify(reasons)}"${story.comments === 'off' ? ' hidden' : ''}>
+<h2 id="ll-comments-h">${words.heading}</h2>
+<p class="ll-comment-closed"${story.comments === 'closed' ? '' : ' hidden'}>${words.closed}</p>
+<form class="ll-comment-form"${open ? '' : ' hidden'}>
+<p class="ll-policy">${words.policy}</p>
+<label>${words.name} <input name="name" maxlength="60" required autocomplete="nickname"></label>
+<label>${words.text} <textarea name="text" maxlength="2000" rows="3" required></textarea></label>
+<button type="submit">${words.send}</button>
+<p class="ll-comment-status" role="status"></p>
+</form>
+<ol class="ll-comment-list">${comments.map(commentItem)}</ol>
+<p class="ll-comment-none"${comments.length ? ' hidden' : ''}>${words.none}</p>
+</section>`
 }
 
 function keyEventItem(update: Update): SafeHtml {
@@ -52,6 +123,7 @@ ${updates.map((u) => updateArticle(u))}
 </div>
 <p class="ll-empty"${updates.length ? ' hidden' : ''}>No updates yet.</p>
 ${older}
+${renderComments(view)}
 ${close}`
 }
 

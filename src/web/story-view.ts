@@ -1,3 +1,5 @@
+import { listComments } from '../comments/comments.js'
+import type { Comment } from '../comments/schema.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import type { CursorPosition } from '../lib/cursor.js'
@@ -9,6 +11,8 @@ import { getUpdate, listUpdates } from '../updates/updates.js'
 
 /** Updates a reader page renders; older ones are behind an "Older updates" link. */
 export const PAGE_UPDATES = 100
+/** Published comments a reader page renders, newest first. */
+export const PAGE_COMMENTS = 50
 
 /** Everything one rendering of a story needs, read through the domain verbs as a public reader. */
 export interface StoryView {
@@ -20,6 +24,8 @@ export interface StoryView {
   olderCursor: string | null
   /** True when this is an older page (`?cursor=`): it shows no new updates live. */
   archive: boolean
+  /** Published comments, newest first (none while the story's comments are off). */
+  comments: Comment[]
 }
 
 /**
@@ -39,7 +45,12 @@ export async function loadStoryView(deps: Deps, ref: string, cursor?: CursorPosi
       if (!(err instanceof AppError && err.code === 'not_found')) throw err
     }
   }
-  return { story, updates: page.items, pinned, olderCursor: page.nextCursor, archive: cursor !== undefined }
+  const archive = cursor !== undefined
+  const comments =
+    archive || story.comments === 'off'
+      ? []
+      : (await listComments(deps, null, story.id, { limit: PAGE_COMMENTS })).items
+  return { story, updates: page.items, pinned, olderCursor: page.nextCursor, archive, comments }
 }
 
 /** What a key-events list and search engines call an update: its headline, else its first words. */

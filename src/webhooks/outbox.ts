@@ -5,7 +5,7 @@ import type { Signal } from '../lib/signal.js'
 /**
  * The outbox half of webhooks, joined to every change of the event log: one pending delivery per
  * appended event and enabled endpoint that follows the story ('*' or its id), wants the event's
- * type, and may see the story as it stands after this change (partners never get drafts). Queued
+ * type (comment events only when named), and may see the story as it stands after this change (partners never get drafts). Queued
  * in the write transaction, so a committed event can never miss its deliveries; after commit it
  * wakes this instance's worker (src/webhooks/worker.ts), which sends them.
  * @example deps.changeHooks = [queueWebhookDeliveries(wake)]
@@ -23,7 +23,10 @@ export function queueWebhookDeliveries(wake: Signal): ChangeHook {
       )
       .innerJoin('webhooks as w', (join) => join.on('w.disabled_at', 'is', null))
       .where(sql<boolean>`w.stories && array['*', ${storyId}]::text[]`)
-      .where(sql<boolean>`(w.events is null or appended.type = any(w.events))`)
+      // No list: every update and story event; comment.* only to endpoints that name them (opt-in).
+      .where(
+        sql<boolean>`(appended.type = any(w.events) or (w.events is null and appended.type not like 'comment.%'))`,
+      )
       // A revoked key's endpoints stop receiving along with the key.
       .where((eb) =>
         eb.or([

@@ -18,7 +18,7 @@ const Stories = v.pipe(
 const Events = v.nullable(
   v.pipe(
     v.array(EventTypeSchema),
-    v.minLength(1, 'must name at least one event type, or be null for all'),
+    v.minLength(1, 'must name at least one event type, or be null for every update and story event'),
     v.transform((types) => [...new Set(types)]),
   ),
 )
@@ -26,7 +26,7 @@ const Events = v.nullable(
 export const CreateWebhookInput = v.strictObject({
   url: Url,
   stories: Stories,
-  /** Absent or null: every event type. */
+  /** Absent or null: every update and story event; comment.* events only when named (opt-in). */
   events: v.optional(Events, null),
 })
 export type CreateWebhookInput = v.InferOutput<typeof CreateWebhookInput>

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import { pino } from 'pino'
 import {
+  type CommentSettings,
   type Config,
+  DEFAULT_COMMENT_SETTINGS,
   DEFAULT_LIMITS,
   DEFAULT_WEBHOOK_SETTINGS,
   type Limits,
@@ -28,6 +30,8 @@ export interface TestServerOptions {
   migrate?: boolean
   /** LIVELINE_PUBLIC_URL */
   publicUrl?: string
+  /** Comment rate limits and the client-address header. */
+  comments?: Partial<CommentSettings>
 }
 
 export interface TestServer {
@@ -57,6 +61,7 @@ export function testConfig(options: TestServerOptions = {}): Config {
     logLevel: 'silent',
     limits: { ...DEFAULT_LIMITS, headCheckIntervalMs: 500, ...options.limits },
     webhooks: { ...DEFAULT_WEBHOOK_SETTINGS, allowLoopback: true, pollIntervalMs: 200, ...options.webhooks },
+    comments: { ...DEFAULT_COMMENT_SETTINGS, ...options.comments },
   }
 }
 

@@ -342,6 +342,21 @@ describe('CommentRules.evaluate', () => {
     const rejected = await loading.evaluate({ text: 'siktir git', client }, trStory())
     expect(rejected.status).toBe('rejected')
   })
+
+  it('with loadOnFirstUse, builds nothing until a comment needs it, which then waits for the build', async () => {
+    const lazy = new CommentRules({ secret, languages: ['en'], loadOnFirstUse: true, firstUseWaitMs: 60_000 })
+    expect(lazy.checkerFor('en')).toBeUndefined()
+    const evaluation = await lazy.evaluate({ text: 'Thank you for this clear report', client }, enStory())
+    expect(lazy.checkerFor('en')?.language).toBe('en')
+    expect(evaluation).toEqual({ status: 'published', reasons: [], undecided: [] })
+  })
+
+  it('with loadOnFirstUse, holds the first comments when the build outlasts the wait', async () => {
+    const lazy = new CommentRules({ secret, languages: ['tr'], loadOnFirstUse: true, firstUseWaitMs: 1 })
+    const evaluation = await lazy.evaluate({ text: 'Çok güzel bir haber', client }, trStory())
+    lazy.close()
+    expect(evaluation).toMatchObject({ status: 'pending', undecided: ['turkish_characters', 'spelling'] })
+  })
 })
 
 describe('reasons in plain words', () => {

@@ -10,12 +10,25 @@ export interface Story {
   section: string | null
   language: string
   status: StoryStatus
+  comments: 'off' | 'moderated' | 'open' | 'closed'
   createdAt: string
   updatedAt: string
   lastUpdateAt: string | null
   seq: number
   updateCount: number
   pinnedUpdateId: string | null
+}
+
+/** A reader comment; events carry published ones only. */
+export interface Comment {
+  id: string
+  storyId: string
+  name: string
+  text: string
+  status: 'pending' | 'published' | 'rejected'
+  reasons: string[]
+  createdAt: string
+  decidedAt: string | null
 }
 
 export type Block =
@@ -51,6 +64,8 @@ export type LiveEvent =
   | (EventBase & { type: 'update.created' | 'update.edited'; update: Update })
   | (EventBase & { type: 'update.deleted'; updateId: string })
   | (EventBase & { type: 'story.updated'; storyState: Story })
+  | (EventBase & { type: 'comment.published'; comment: Comment })
+  | (EventBase & { type: 'comment.removed'; commentId: string })
 
 /**
  * - `connecting`: first connection under way.

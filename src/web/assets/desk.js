@@ -150,7 +150,7 @@ async function openStory(id) {
   resetComposer()
   $('story').hidden = false
   renderStory()
-  await Promise.all([loadUpdates(), loadStories()])
+  await Promise.all([loadUpdates(), loadStories(), loadComments()])
   followLive()
 }
 
@@ -164,6 +164,7 @@ function renderStory() {
   $('reader-link').hidden = story.status === 'draft'
   $('post').disabled = story.status === 'ended'
   $('post').title = story.status === 'ended' ? 'This story has ended' : ''
+  $('comments-setting').value = story.comments ?? 'off'
 }
 
 async function patchStory(patch, message) {
@@ -194,8 +195,122 @@ function followLive() {
 async function refresh() {
   story = await api('GET', `/v1/stories/${story.id}`)
   renderStory()
-  await loadUpdates()
+  await Promise.all([loadUpdates(), loadComments()])
 }
+
+// ---- reader comments
+
+// Pending comments append no event (readers never see them), so the queue is also read on a timer.
+const QUEUE_POLL_MS = 3000
+const RULE_WORDS = {
+  all_caps: 'capital letters',
+  profanity: 'insults or swearing',
+  turkish_characters: 'no Turkish characters',
+  repeat: 'repeated',
+  spelling: 'spelling',
+  link: 'link',
+}
+let queueTimer = null
+
+async function loadComments() {
+  if (!story) return
+  const id = story.id
+  const [pending, published] = await Promise.all([
+    api('GET', `/v1/stories/${id}/comments?status=pending&limit=100`),
+    api('GET', `/v1/stories/${id}/comments?status=published&limit=100`),
+  ])
+  if (story?.id !== id) return
+  renderComments(pending.items, published.items)
+  clearTimeout(queueTimer)
+  queueTimer = setTimeout(pollComments, QUEUE_POLL_MS)
+}
+
+function pollComments() {
+  // A redraw would throw away a "Confirm remove" the editor is about to click: wait for it.
+  if (document.querySelector('[data-armed="1"]')) queueTimer = setTimeout(pollComments, QUEUE_POLL_MS)
+  else loadComments().catch(() => {})
+}
+
+function commentItem(c, actions) {
+  const item = document.createElement('li')
+  item.dataset.id = c.id
+  item.tabIndex = 0
+  const meta = document.createElement('p')
+  meta.className = 'meta'
+  meta.textContent = `${c.name} · ${new Date(c.createdAt).toLocaleString()}`
+  for (const code of c.reasons) {
+    const reason = document.createElement('span')
+    reason.className = 'reason'
+    reason.dataset.rule = code
+    reason.textContent = RULE_WORDS[code] ?? code
+    meta.append(' ', reason)
+  }
+  const text = document.createElement('p')
+  text.className = 'comment-text'
+  text.textContent = c.text // plain text: a comment's markup is never parsed
+  const buttons = document.createElement('p')
+  buttons.className = 'actions'
+  buttons.append(...actions)
+  item.append(meta, text, buttons)
+  return item
+}
+
+function renderComments(pending, published) {
+  // Keep the editor's place in the queue across redraws.
+  const focused = document.activeElement?.closest?.('#comment-queue li')?.dataset.id
+  $('queue-count').textContent = pending.length ? `(${pending.length})` : ''
+  $('comment-queue').replaceChildren(
+    ...pending.map((c) =>
+      commentItem(c, [
+        actionButton('Approve', () => decide(c, 'published')),
+        actionButton('Reject', () => decide(c, 'rejected')),
+      ]),
+    ),
+  )
+  $('comment-published').replaceChildren(
+    ...published.map((c) => commentItem(c, [actionButton('Remove', (button) => removeComment(c, button))])),
+  )
+  if (focused)
+    $('comment-queue')
+      .querySelector(`[data-id="${CSS.escape(focused)}"]`)
+      ?.focus()
+}
+
+async function decide(comment, status) {
+  await api('PATCH', `/v1/stories/${story.id}/comments/${comment.id}`, { status })
+  notify(status === 'published' ? 'Comment approved.' : 'Comment rejected.')
+  const next = $('comment-queue').querySelector(`[data-id="${CSS.escape(comment.id)}"]`)?.nextElementSibling
+  await loadComments()
+  if (next)
+    $('comment-queue')
+      .querySelector(`[data-id="${CSS.escape(next.dataset.id)}"]`)
+      ?.focus()
+}
+
+async function removeComment(comment, button) {
+  if (!confirmed(button, 'Confirm remove')) return
+  await api('DELETE', `/v1/stories/${story.id}/comments/${comment.id}`)
+  notify('Comment removed.')
+  await loadComments()
+}
+
+$('comments-setting').addEventListener('change', (e) => {
+  const comments = e.target.value
+  act(e.target, () => patchStory({ comments }, `Comments: ${comments}.`))
+})
+
+$('comment-queue').addEventListener('keydown', (e) => {
+  const item = e.target.closest('li')
+  if (!item || e.target !== item || e.ctrlKey || e.metaKey || e.altKey) return
+  const [approve, reject] = item.querySelectorAll('.actions button')
+  const keyName = e.key.toLowerCase()
+  if (keyName === 'a') approve?.click()
+  else if (keyName === 'r') reject?.click()
+  else if (keyName === 'j') item.nextElementSibling?.focus()
+  else if (keyName === 'k') item.previousElementSibling?.focus()
+  else return
+  e.preventDefault()
+})
 
 // ---- updates
 

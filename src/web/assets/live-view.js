@@ -2,6 +2,7 @@
 // at the top, edits and deletes in place, a ticking "Last update" stamp, a "N new updates" button
 // while the reader is scrolled down, and a quiet connection state. Used by reader.js and embed.js.
 import { subscribe } from './client.js'
+import { mountComments } from './comments-view.js'
 
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' })
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
@@ -101,6 +102,7 @@ export function mountLiveView(root, options = {}) {
   const pending = new Map() // update id -> article, while the reader is scrolled down
   let clockOffset = 0 // server clock minus ours, from `subscribed`
   let status = $('.ll-ended')?.hidden === false ? 'ended' : 'live'
+  const comments = mountComments(root, base)
 
   const list = () => $('.ll-updates')
   const inList = (id) => list().querySelector(`[data-id="${CSS.escape(id)}"]`)
@@ -230,7 +232,10 @@ export function mountLiveView(root, options = {}) {
   function onEvent(event) {
     if (event.type === 'update.created' || event.type === 'update.edited') applyUpdate(event.update)
     else if (event.type === 'update.deleted') removeUpdate(event.updateId)
-    else if (event.type === 'story.updated') applyStory(event.storyState)
+    else if (event.type === 'story.updated') {
+      applyStory(event.storyState)
+      comments.onStory(event.storyState)
+    } else comments.onEvent(event)
     setStamp(event.lastUpdateAt)
     root.dataset.seq = String(event.seq)
   }

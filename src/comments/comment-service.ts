@@ -1,0 +1,191 @@
+import { createHmac } from 'node:crypto'
+import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import { Counter, Gauge, type Registry } from 'prom-client'
+import type { CommentSettings } from '../config.js'
+import type { Db } from '../store/db.js'
+import { createCommentRateLimiter } from './rate-limit.js'
+import { createRedisRepeatStore } from './repeat-store.js'
+import { CommentRules, RULE_CODES } from './rules.js'
+import { buildSpellChecker, type SpellChecker, type SpellCheckLanguage } from './spell-checker.js'
+
+/** How long startup waits for the comments' Redis before counting in memory meanwhile. */
+export const COMMENT_REDIS_READY_TIMEOUT_MS = 2000
+
+/**
+ * Checkers built in this process, by language. A checker never changes once built (the Turkish one
+ * holds about 200 MB of word forms), so every service in the process shares one; a build is not
+ * cancelled when one service closes, since another may be waiting for it. A failed build is
+ * forgotten, so the next service tries again.
+ */
+const builtCheckers = new Map<SpellCheckLanguage, Promise<SpellChecker>>()
+
+function sharedChecker(language: SpellCheckLanguage, signal: AbortSignal): Promise<SpellChecker> {
+  let built = builtCheckers.get(language)
+  if (!built) {
+    built = buildSpellChecker(language)
+    builtCheckers.set(language, built)
+    built.catch(() => builtCheckers.delete(language))
+  }
+  // The caller stops waiting when it closes; the build itself goes on for the others.
+  return Promise.race([
+    built,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason)
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+    }),
+  ])
+}
+
+export interface CommentServiceOptions {
+  settings: CommentSettings
+  /** The master key: the secret that keys client hashes is derived from it (same on every instance). */
+  adminKey: string
+  /** Shares rate limits and the repeat rule across instances; in process when absent. */
+  redisUrl?: string
+  /** Prefix of the Redis keys (the bus prefix), so deployments sharing a Redis keep apart. */
+  keyPrefix: string
+  db: Db
+  log: Logger
+  registry: Registry
+}
+
+/**
+ * What the comment routes need besides Deps, built once per service: the automatic rules (whose
+ * dictionaries load in the background), the rate limiter, the key for client hashes and the metrics.
+ */
+export interface CommentService {
+  rules: CommentRules
+  limiter: ReturnType<typeof createCommentRateLimiter>
+  /** Keys the hash of client addresses: stored instead of the address. */
+  secret: string
+  clientIpHeader: string | undefined
+  metrics: CommentMetrics
+  close(): Promise<void>
+}
+
+export type CommentMetrics = ReturnType<typeof createCommentMetrics>
+
+/** @example const comments = await createCommentService({ settings, adminKey, redisUrl, keyPrefix, db, log, registry }) */
+export async function createCommentService(options: CommentServiceOptions): Promise<CommentService> {
+  const secret = createHmac('sha256', options.adminKey)
+    .update('liveline comment client keys')
+    .digest('base64url')
+  let redis: Redis | undefined
+  if (options.redisUrl) {
+    // No offline queue: while Redis is away the limiter counts in memory and the repeat rule holds.
+    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    redis.on('error', (err) => options.log.debug({ err }, 'comments redis error'))
+    const connection = redis
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, COMMENT_REDIS_READY_TIMEOUT_MS)
+      timer.unref()
+      connection.once('ready', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+  }
+  const rules = new CommentRules({
+    secret,
+    ...(redis
+      ? { repeatStore: createRedisRepeatStore(redis, { prefix: `${options.keyPrefix}comment-repeat:` }) }
+      : {}),
+    buildChecker: sharedChecker,
+    // Only services whose readers comment pay for the dictionaries (and their GC pauses).
+    loadOnFirstUse: true,
+    onLoadError: (language, err) =>
+      options.log.error({ err, language }, 'comment spell checker failed to load'),
+  })
+  const limiter = createCommentRateLimiter({
+    secret,
+    ...(redis ? { redis } : {}),
+    keyPrefix: `${options.keyPrefix}comment-rate:`,
+    limits: {
+      perStory: options.settings.perStory,
+      perAddress: options.settings.perAddress,
+      windowSeconds: options.settings.windowSeconds,
+    },
+  })
+  const metrics = createCommentMetrics(options.registry, options.db)
+  // Every rule shows in /metrics from the start, at zero.
+  for (const rule of RULE_CODES) metrics.ruleFired.inc({ rule }, 0)
+  return {
+    rules,
+    limiter,
+    secret,
+    clientIpHeader: options.settings.clientIpHeader,
+    metrics,
+    async close() {
+      rules.close()
+      redis?.disconnect()
+    },
+  }
+}
+
+function createCommentMetrics(registry: Registry, db: Db) {
+  const registers = [registry]
+  // One query per scrape gives both the queue's length and its age.
+  let pending: Promise<{ count: number; oldest: Date | null }> | null = null
+  const readQueue = () => {
+    pending ??= db
+      .selectFrom('comments')
+      .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow()
+      .then((r) => ({ count: Number(r.count), oldest: (r.oldest as Date | null) ?? null }))
+      .finally(() => {
+        pending = null
+      })
+    return pending
+  }
+  return {
+    received: new Counter({
+      name: 'liveline_comments_received_total',
+      help: 'Comments readers posted that passed validation and rate limits',
+      registers,
+    }),
+    decided: new Counter({
+      name: 'liveline_comments_decided_total',
+      help: 'Comments decided, by status (published, pending, rejected) and by whom (rules, editor)',
+      labelNames: ['status', 'by'] as const,
+      registers,
+    }),
+    ruleFired: new Counter({
+      name: 'liveline_comment_rules_fired_total',
+      help: 'Automatic rules that fired on a comment, by rule code',
+      labelNames: ['rule'] as const,
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'liveline_comments_rate_limited_total',
+      help: 'Comment posts refused with 429',
+      registers,
+    }),
+    queueLength: new Gauge({
+      name: 'liveline_comments_pending',
+      help: 'Comments waiting for an editor (the moderation queue), over all stories',
+      registers,
+      async collect() {
+        try {
+          this.set((await readQueue()).count)
+        } catch {
+          // The database is away: the scrape still answers, without this figure's update.
+        }
+      },
+    }),
+    queueAge: new Gauge({
+      name: 'liveline_comments_pending_oldest_seconds',
+      help: 'Age of the oldest comment waiting for an editor (0 when none)',
+      registers,
+      async collect() {
+        try {
+          const { oldest } = await readQueue()
+          this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0)
+        } catch {
+          // as above
+        }
+      },
+    }),
+  }
+}
