@@ -34,6 +34,13 @@ export interface Limits {
    * when thousands of readers reconnect at once after a deploy; Linux caps it at net.core.somaxconn.
    */
   listenBacklog: number
+  /**
+   * How often each instance's scheduler looks for scheduled updates that are due (it also wakes
+   * for the next due time it knows of): at most this late when another instance scheduled it.
+   */
+  schedulerPollIntervalMs: number
+  /** Scheduled updates one scheduler pass publishes before it looks again. */
+  schedulerBatch: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -109,6 +116,8 @@ export const DEFAULT_LIMITS: Limits = {
   fanoutChunk: 512,
   streamPingIntervalMs: 15_000,
   listenBacklog: 8192,
+  schedulerPollIntervalMs: 1000,
+  schedulerBatch: 100,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))
@@ -141,6 +150,10 @@ const EnvSchema = v.object({
   LIVELINE_HEAD_CHECK_MS: v.optional(intFrom(100, 3_600_000), String(DEFAULT_LIMITS.headCheckIntervalMs)),
   LIVELINE_LISTEN_BACKLOG: v.optional(intFrom(1, 1_000_000), String(DEFAULT_LIMITS.listenBacklog)),
   LIVELINE_FANOUT_CHUNK: v.optional(intFrom(1, 10_000_000), String(DEFAULT_LIMITS.fanoutChunk)),
+  LIVELINE_SCHEDULER_POLL_MS: v.optional(
+    intFrom(10, 3_600_000),
+    String(DEFAULT_LIMITS.schedulerPollIntervalMs),
+  ),
   LIVELINE_WEBHOOK_WORKER: v.optional(v.picklist(['0', '1']), '1'),
   LIVELINE_WEBHOOK_RETRY_SCHEDULE: v.optional(
     v.pipe(
@@ -207,6 +220,7 @@ export function loadConfig(
       headCheckIntervalMs: e.LIVELINE_HEAD_CHECK_MS,
       fanoutChunk: e.LIVELINE_FANOUT_CHUNK,
       listenBacklog: e.LIVELINE_LISTEN_BACKLOG,
+      schedulerPollIntervalMs: e.LIVELINE_SCHEDULER_POLL_MS,
     },
     webhooks: {
       ...DEFAULT_WEBHOOK_SETTINGS,

@@ -15,6 +15,7 @@ import { requestLog } from './http/middleware/request-log.js'
 import { describe, openApiDocument } from './http/openapi.js'
 import { streamRoutes } from './live/routes.js'
 import type { EventStreams } from './live/stream.js'
+import { peopleRoutes } from './people/routes.js'
 import { storyRoutes } from './stories/routes.js'
 import { updateRoutes } from './updates/routes.js'
 import { webRoutes } from './web/routes.js'
@@ -75,6 +76,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   app.use('/v1/*', authenticate())
 
   app.route('/v1', keyRoutes())
+  app.route('/v1', peopleRoutes())
   app.route('/v1', storyRoutes())
   app.route('/v1', updateRoutes())
   app.route('/v1', eventRoutes())

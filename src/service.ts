@@ -20,6 +20,7 @@ import { createMetrics } from './metrics.js'
 import { createRouter } from './router.js'
 import { createStore, type Store } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
+import { UpdateScheduler } from './updates/scheduler.js'
 import { queueWebhookDeliveries } from './webhooks/outbox.js'
 import { WebhookWorker } from './webhooks/worker.js'
 
@@ -86,6 +87,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     ? new RedisBus({ url: config.redisUrl, channelPrefix: config.busPrefix })
     : new MemoryBus()
   const webhookWake = new Signal()
+  const scheduleWake = new Signal()
   const deps: Deps = {
     db: store.db,
     bus,
@@ -96,6 +98,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     metrics: createMetrics(),
     adminKeyHash: hashKey(config.adminKey),
     changeHooks: [queueWebhookDeliveries(webhookWake)],
+    scheduleWake,
     webhooks: { settings: config.webhooks, wake: webhookWake },
   }
   const hub = new Hub({ ...deps, source: logSourceOf(deps) })
@@ -104,6 +107,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   await live.start()
   const webhookWorker = config.webhooks.workerEnabled ? new WebhookWorker(deps) : null
   webhookWorker?.start()
+  const scheduler = new UpdateScheduler(deps)
+  scheduler.start()
 
   const ready = async (): Promise<Readiness> => {
     const database = await Promise.race([
@@ -131,6 +136,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     hub.close()
     await httpDrained
     await webhookWorker?.close()
+    await scheduler.close()
     await bus.close()
     if (!overrides.store) await store.close()
   }

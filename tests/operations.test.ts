@@ -22,7 +22,13 @@ describe('operations endpoints', () => {
     const expected = [
       'POST /v1/keys',
       'GET /v1/keys',
+      'PATCH /v1/keys/{id}',
       'DELETE /v1/keys/{id}',
+      'POST /v1/people',
+      'GET /v1/people',
+      'GET /v1/people/{id}',
+      'PATCH /v1/people/{id}',
+      'DELETE /v1/people/{id}',
       'POST /v1/stories',
       'GET /v1/stories',
       'GET /v1/stories/{story}',

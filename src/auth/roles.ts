@@ -5,14 +5,35 @@ export interface Principal {
   keyId: string
   name: string
   role: Role
+  /** The person the key posts as (its byline); null or absent: the key's own name. */
+  personId?: string | null
 }
 
-/** `webhooks:any`: every owner's webhooks, not just the caller's own. */
-export type Action = 'keys:manage' | 'stories:write' | 'drafts:read' | 'webhooks:manage' | 'webhooks:any'
+/**
+ * `webhooks:any`: every owner's webhooks, not just the caller's own. `updates:submit`: post updates
+ * that wait for an editor (and edit or withdraw one's own submissions); `stories:write` publishes.
+ */
+export type Action =
+  | 'keys:manage'
+  | 'stories:write'
+  | 'updates:submit'
+  | 'people:write'
+  | 'drafts:read'
+  | 'webhooks:manage'
+  | 'webhooks:any'
 
 const GRANTS: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['keys:manage', 'stories:write', 'drafts:read', 'webhooks:manage', 'webhooks:any']),
-  editor: new Set<Action>(['stories:write', 'drafts:read']),
+  admin: new Set<Action>([
+    'keys:manage',
+    'stories:write',
+    'updates:submit',
+    'people:write',
+    'drafts:read',
+    'webhooks:manage',
+    'webhooks:any',
+  ]),
+  editor: new Set<Action>(['stories:write', 'updates:submit', 'people:write', 'drafts:read']),
+  contributor: new Set<Action>(['updates:submit']),
   partner: new Set<Action>(['webhooks:manage']),
 }
 

@@ -2,7 +2,7 @@ import type { Env, Hono, MiddlewareHandler, Schema } from 'hono'
 import { type DescribeRouteOptions, describeRoute, generateSpecs, resolver } from 'hono-openapi'
 import type * as v from 'valibot'
 
-type Access = 'public' | 'editor' | 'partner' | 'admin'
+type Access = 'public' | 'contributor' | 'editor' | 'partner' | 'admin'
 
 /** Every tag an operation may carry, in the order the reference shows them. */
 export const API_TAGS = [
@@ -10,6 +10,10 @@ export const API_TAGS = [
     name: 'Keys',
     description:
       'API keys. The admin key gives each editor, partner or tool its own key; its name is the author of what is posted with it.',
+  },
+  {
+    name: 'People',
+    description: 'The people of the desk: the bylines (name, title, avatar) of what their keys post.',
   },
   { name: 'Stories', description: 'Live stories: create, list, read, edit, pin an update, end.' },
   { name: 'Updates', description: 'The posts of a story: text, quote, image and embed blocks.' },
