@@ -24,6 +24,9 @@ ALTER TABLE updates ADD COLUMN author_avatar_url text;
 ALTER TABLE updates ADD COLUMN status text NOT NULL DEFAULT 'published'
   CHECK (status IN ('published', 'scheduled', 'submitted'));
 ALTER TABLE updates ADD COLUMN publish_at timestamptz;
+-- A scheduler's claim on a due update: other instances skip it until then (a dead claimer's
+-- claim simply runs out).
+ALTER TABLE updates ADD COLUMN claimed_until timestamptz;
 ALTER TABLE updates ADD COLUMN corrections json NOT NULL DEFAULT '[]';
 -- The key that posted it: a contributor may edit only its own submissions.
 ALTER TABLE updates ADD COLUMN created_by text;

@@ -39,8 +39,12 @@ export interface Limits {
    * for the next due time it knows of): at most this late when another instance scheduled it.
    */
   schedulerPollIntervalMs: number
-  /** Scheduled updates one scheduler pass publishes before it looks again. */
+  /** Scheduled updates one scheduler pass claims before it looks again. */
   schedulerBatch: number
+  /** How long a claim keeps other instances off a due update (a dead claimer's runs out). */
+  schedulerClaimMs: number
+  /** Stories one scheduler publishes to at once (one story's updates go in order). */
+  schedulerConcurrency: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -118,6 +122,8 @@ export const DEFAULT_LIMITS: Limits = {
   listenBacklog: 8192,
   schedulerPollIntervalMs: 1000,
   schedulerBatch: 100,
+  schedulerClaimMs: 5000,
+  schedulerConcurrency: 8,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))

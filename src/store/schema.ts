@@ -73,6 +73,7 @@ export interface UpdatesTable {
   author_avatar_url: ColumnType<string | null, string | null | undefined, string | null>
   status: ColumnType<UpdateStatus, UpdateStatus | undefined, UpdateStatus>
   publish_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  claimed_until: ColumnType<Date | null, Date | null | undefined, Date | null>
   // json, written as a JSON string like blocks.
   corrections: ColumnType<unknown, string | undefined, string>
   created_by: string

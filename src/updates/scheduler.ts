@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js'
-import { dueScheduledUpdates, nextScheduledAt, publishScheduledUpdate } from './updates.js'
+import { claimDueScheduledUpdates, nextScheduledAt, publishScheduledUpdate } from './updates.js'
 
 /**
  * Publishes scheduled updates when they are due; every instance runs one. The schedule lives in
@@ -48,21 +48,32 @@ export class UpdateScheduler {
     }
   }
 
-  /** Tries every due update: how many it looked at, and how many this instance published. */
+  /**
+   * Claims due updates and publishes them: stories side by side (up to schedulerConcurrency), each
+   * story's in due order. Returns how many it claimed and how many it published.
+   */
   async #publishDue(): Promise<{ looked: number; published: number }> {
+    const { limits, log } = this.#deps
+    const due = await claimDueScheduledUpdates(this.#deps, limits.schedulerBatch, limits.schedulerClaimMs)
+    const byStory = new Map<string, string[]>()
+    for (const { id, storyId } of due) byStory.set(storyId, [...(byStory.get(storyId) ?? []), id])
+    const queue = [...byStory.entries()]
     let published = 0
-    const due = await dueScheduledUpdates(this.#deps, this.#deps.limits.schedulerBatch)
-    for (const { id, storyId } of due) {
-      if (!this.#running) break
-      try {
-        if (await publishScheduledUpdate(this.#deps, storyId, id)) {
-          published++
-          this.#deps.log.info({ storyId, updateId: id }, 'published scheduled update')
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [storyId, ids] = next
+        for (const id of ids) {
+          if (!this.#running) return
+          try {
+            if (await publishScheduledUpdate(this.#deps, storyId, id)) published++
+          } catch (err) {
+            // Its claim runs out and it is tried again.
+            log.warn({ err, storyId, updateId: id }, 'could not publish scheduled update')
+          }
         }
-      } catch (err) {
-        this.#deps.log.warn({ err, storyId, updateId: id }, 'could not publish scheduled update')
       }
     }
+    await Promise.all(Array.from({ length: Math.min(limits.schedulerConcurrency, queue.length) }, worker))
     return { looked: due.length, published }
   }
 }

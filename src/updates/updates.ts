@@ -383,20 +383,36 @@ export async function publishScheduledUpdate(deps: Deps, storyId: string, id: st
   })
 }
 
-/** Due scheduled updates, oldest due first: what a scheduler tries to publish. */
-export async function dueScheduledUpdates(
+/**
+ * Claims due scheduled updates, oldest due first, for `claimMs`: `FOR UPDATE SKIP LOCKED` lets
+ * instances claim at the same moment without waiting on or taking each other's. A claim that runs
+ * out (its instance died) is taken again.
+ */
+export async function claimDueScheduledUpdates(
   deps: Deps,
   limit: number,
+  claimMs: number,
 ): Promise<Array<{ id: string; storyId: string }>> {
+  const now = deps.clock()
   const rows = await deps.db
-    .selectFrom('updates')
-    .select(['id', 'story_id'])
-    .where('status', '=', 'scheduled')
-    .where('deleted_at', 'is', null)
-    .where('publish_at', '<=', deps.clock())
-    .orderBy('publish_at')
-    .limit(limit)
+    .updateTable('updates')
+    .set({ claimed_until: new Date(now.getTime() + claimMs) })
+    .where('id', 'in', (db) =>
+      db
+        .selectFrom('updates')
+        .select('id')
+        .where('status', '=', 'scheduled')
+        .where('deleted_at', 'is', null)
+        .where('publish_at', '<=', now)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .orderBy('publish_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning(['id', 'story_id', 'publish_at'])
     .execute()
+  rows.sort((x, y) => (x.publish_at?.getTime() ?? 0) - (y.publish_at?.getTime() ?? 0))
   return rows.map((r) => ({ id: r.id, storyId: r.story_id }))
 }
 
