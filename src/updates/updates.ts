@@ -291,8 +291,14 @@ export async function editUpdate(
       const publishNow =
         input.status === 'published' || (publishAt !== null && publishAt.getTime() <= ctx.now.getTime())
       if (publishNow) return publishInChange(ctx, current, set)
+      // A new time drops any claim on the old one, so it is not skipped when it falls due.
       if (publishAt)
-        Object.assign(set, { status: 'scheduled', publish_at: publishAt, published_at: publishAt })
+        Object.assign(set, {
+          status: 'scheduled',
+          publish_at: publishAt,
+          published_at: publishAt,
+          claimed_until: null,
+        })
       const row = await ctx.tx
         .updateTable('updates')
         .set(set)
