@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Api, keyFor, makeStory, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer } from './helpers/server.js'
 import { waitFor } from './helpers/wait-for.js'
+import { connectReader } from './helpers/ws-client.js'
 
 let server: TestServer
 let editor: Api
@@ -299,6 +300,30 @@ describe('scheduling', () => {
     const lateness = Date.parse(published.publishedAt) - publishAt.getTime()
     expect(lateness).toBeGreaterThanOrEqual(0)
     expect(lateness).toBeLessThan(1000)
+  })
+})
+
+describe('live readers', () => {
+  it('get nothing of a submission, and a scheduled update only when it is published', async () => {
+    const story = await makeStory(editor)
+    const ws = await connectReader(server.wsUrl)
+    await ws.subscribe(story.id, 0)
+    await contributor.post(`/v1/stories/${story.id}/updates`, textUpdate('Submitted, unseen'))
+    const publishAt = new Date(Date.now() + 1500).toISOString()
+    const sched = await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('Due soon', { publishAt }))
+    // A published marker: everything before it in the stream is what the reader was sent.
+    const marker = await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('Marker'))
+    await ws.waitFor((r) => r.events(story.id).length >= 1, 5000, 'the marker')
+    expect(ws.events(story.id).map((e) => e.update.id)).toEqual([marker.body.id])
+    await ws.waitFor((r) => r.events(story.id).length >= 2, 5000, 'the scheduled update')
+    const [, created] = ws.events(story.id)
+    expect(created).toMatchObject({
+      type: 'update.created',
+      seq: 2,
+      update: { id: sched.body.id, status: 'published' },
+    })
+    expect(ws.events(story.id)).toHaveLength(2)
+    ws.close()
   })
 })
 
