@@ -48,6 +48,18 @@ export function renderDeskPage(): string {
 </details>
 </section>
 
+<details id="people-box"><summary>People (bylines)</summary>
+<ul id="people-list" class="story-list"></ul>
+<form id="new-person">
+<label for="np-name">Name</label><input id="np-name" required maxlength="200">
+<label for="np-title">Title</label><input id="np-title" maxlength="200">
+<label for="np-avatar">Avatar URL</label><input id="np-avatar" type="url" maxlength="2048">
+<label for="np-bio">Short bio</label><textarea id="np-bio" rows="2" maxlength="2000"></textarea>
+<button type="submit">Add person</button>
+</form>
+<p class="hint">Give a person a key with <code>POST /v1/keys {name, role, personId}</code> (admin): what the key posts carries their byline.</p>
+</details>
+
 <section id="story" aria-labelledby="story-title" hidden>
 <h2 id="story-title"></h2>
 <p id="story-meta" class="hint"></p>

@@ -107,4 +107,44 @@ describe('the editorial workflow in the desk', () => {
     const published = (await editor.get(`/v1/stories/${story.id}/updates`)).body.items[0]
     expect(Date.parse(published.publishedAt) - Math.floor(at.getTime() / 1000) * 1000).toBeLessThan(1000)
   })
+
+  test('an admin adds a person; an editor corrects an update and open pages show the correction at once', async () => {
+    const title = `Meeting ${Date.now()}`
+    const story = await makeStory(editor, { title })
+    await editor.post(`/v1/stories/${story.id}/updates`, {
+      blocks: [{ type: 'text', text: 'The meeting is on Monday.' }],
+    })
+    const reader = await openReader(story.slug)
+    const desk = await openDesk(server.admin.key!, title)
+    const errors = pageErrors(desk)
+
+    await desk.click('#people-box summary')
+    await desk.fill('#np-name', 'Selin Atay')
+    await desk.fill('#np-title', 'Editor')
+    await desk.fill('#np-avatar', 'https://img.example.com/selin.jpg')
+    await desk.click('#new-person button[type=submit]')
+    await desk.locator('#people-list li', { hasText: 'Selin Atay, Editor' }).waitFor()
+    const people = (await server.api().get('/v1/people')).body.items
+    expect(people.map((p: { name: string }) => p.name)).toContain('Selin Atay')
+
+    const item = desk.locator('#update-list li', { hasText: 'Monday' })
+    await item.getByRole('button', { name: 'Edit' }).click()
+    expect(await desk.locator('#schedule-row').isHidden()).toBe(true)
+    await desk.fill('#blocks textarea', 'The meeting is on Tuesday.')
+    await desk.fill('#correction', 'An earlier version said Monday; the meeting is on Tuesday')
+    await desk.click('#post')
+    await desk.locator('#notice', { hasText: 'Correction published' }).waitFor()
+
+    const correction = reader.locator('.ll-update .ll-correction')
+    await correction.waitFor()
+    // The time is shown in the reader's own format (live-view.js localizes every <time>).
+    expect(await correction.textContent()).toMatch(
+      /^Correction .+: An earlier version said Monday; the meeting is on Tuesday$/,
+    )
+    expect(await correction.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-.*Z$/)
+    expect(await reader.locator('.ll-update .ll-body p').first().textContent()).toBe(
+      'The meeting is on Tuesday.',
+    )
+    expect(errors).toEqual([])
+  })
 })

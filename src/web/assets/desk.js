@@ -209,6 +209,36 @@ async function loadUpdates() {
   await loadQueue()
 }
 
+// ---- people (bylines)
+
+async function loadPeople() {
+  const { items } = await api('GET', '/v1/people')
+  $('people-list').replaceChildren(
+    ...items.map((p) => {
+      const item = document.createElement('li')
+      item.dataset.id = p.id
+      const label = document.createElement('span')
+      label.textContent = `${p.name}${p.title ? `, ${p.title}` : ''} `
+      const id = document.createElement('code')
+      id.textContent = p.id
+      item.append(
+        label,
+        id,
+        ' ',
+        actionButton('Remove', (button) => removePerson(p, button)),
+      )
+      return item
+    }),
+  )
+}
+
+async function removePerson(person, button) {
+  if (!confirmed(button, `Confirm removing ${person.name}`)) return
+  await api('DELETE', `/v1/people/${person.id}`)
+  await loadPeople()
+  notify(`${person.name} removed; their published bylines stay.`)
+}
+
 // ---- the queue: submitted and scheduled updates
 
 async function loadQueue() {
@@ -623,6 +653,22 @@ $('composer').addEventListener('submit', (e) => {
 $('composer').addEventListener('input', renderPreview)
 $('cancel-edit').addEventListener('click', resetComposer)
 $('publish-at').addEventListener('input', tickCountdowns)
+$('people-box').addEventListener('toggle', () => {
+  if ($('people-box').open) act(null, loadPeople)
+})
+$('new-person').addEventListener('submit', (e) => {
+  e.preventDefault()
+  act(e.submitter, async () => {
+    const input = { name: $('np-name').value.trim() }
+    if ($('np-title').value.trim()) input.title = $('np-title').value.trim()
+    if ($('np-avatar').value.trim()) input.avatarUrl = $('np-avatar').value.trim()
+    if ($('np-bio').value.trim()) input.bio = $('np-bio').value.trim()
+    const created = await api('POST', '/v1/people', input)
+    $('new-person').reset()
+    await loadPeople()
+    notify(`${created.name} added.`)
+  })
+})
 startQueueTimers()
 for (const button of document.querySelectorAll('[data-add]')) {
   button.addEventListener('click', () => {
