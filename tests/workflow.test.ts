@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Api, keyFor, makeStory, textUpdate } from './helpers/api.js'
 import { startServer, type TestServer } from './helpers/server.js'
 import { waitFor } from './helpers/wait-for.js'
+import { startReceiver } from './helpers/webhook-receiver.js'
 import { connectReader } from './helpers/ws-client.js'
 
 let server: TestServer
@@ -324,6 +325,50 @@ describe('live readers', () => {
     })
     expect(ws.events(story.id)).toHaveLength(2)
     ws.close()
+  })
+})
+
+describe('webhooks', () => {
+  it('deliver nothing of a submission or a scheduled update until it is published', async () => {
+    const receiver = await startReceiver()
+    try {
+      const story = await makeStory(editor)
+      const hook = await server.admin.post('/v1/webhooks', { url: receiver.url, stories: [story.id] })
+      expect(hook.status).toBe(201)
+      await contributor.post(`/v1/stories/${story.id}/updates`, textUpdate('Submitted'))
+      const inAnHour = new Date(Date.now() + 3600_000).toISOString()
+      const sched = await editor.post(
+        `/v1/stories/${story.id}/updates`,
+        textUpdate('Later', { publishAt: inAnHour }),
+      )
+      const marker = await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('Marker'))
+      await receiver.waitFor((r) => r.accepted().length >= 1, 5000, 'the marker delivered')
+      await editor.patch(`/v1/stories/${story.id}/updates/${sched.body.id}`, { status: 'published' })
+      await receiver.waitFor((r) => r.accepted().length >= 2, 5000, 'the published update delivered')
+      const delivered = receiver.accepted().map((r) => JSON.parse(r.body))
+      expect(delivered.map((e) => [e.seq, e.type, e.update.id])).toEqual([
+        [1, 'update.created', marker.body.id],
+        [2, 'update.created', sched.body.id],
+      ])
+    } finally {
+      await receiver.close()
+    }
+  })
+})
+
+describe('key persons', () => {
+  it('only an admin gives a key a person; later posts carry that byline', async () => {
+    const created = await server.admin.post('/v1/keys', { name: 'later-selin', role: 'editor' })
+    const api = server.api(created.body.key)
+    expect((await editor.patch(`/v1/keys/${created.body.id}`, { personId: selin.id })).status).toBe(403)
+    const set = await server.admin.patch(`/v1/keys/${created.body.id}`, { personId: selin.id })
+    expect(set.body).toMatchObject({ id: created.body.id, personId: selin.id })
+    const story = await makeStory(editor)
+    const posted = await api.post(`/v1/stories/${story.id}/updates`, textUpdate('Now as Selin'))
+    expect(posted.body.author.name).toBe('Selin Atay')
+    const missing = await server.admin.patch(`/v1/keys/${created.body.id}`, { personId: 'nope' })
+    expect(missing.status).toBe(400)
+    expect((await server.admin.patch('/v1/keys/nope', { personId: null })).status).toBe(404)
   })
 })
 
