@@ -18,7 +18,12 @@ describe('embedded mode: PGlite and the in-process bus', () => {
   })
 
   it('runs the same sql/ migrations and says what it uses', async () => {
-    expect(server.app.migrated).toEqual(['001_init', '002_webhooks', '003_webhook_retention'])
+    expect(server.app.migrated).toEqual([
+      '001_init',
+      '002_webhooks',
+      '003_webhook_retention',
+      '005_people_workflow',
+    ])
     expect(server.app.store.kind).toBe('pglite')
     expect(server.app.bus.kind).toBe('memory')
     expect((await server.api().get('/readyz')).body).toEqual({ status: 'ready', database: 'ok', bus: 'ok' })

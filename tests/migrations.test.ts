@@ -29,7 +29,12 @@ describe('migrations', () => {
     ])
     try {
       const applied = await Promise.all(stores.map((s) => migrateToLatest(s.db, resolve('sql'))))
-      expect(applied.flat()).toEqual(['001_init', '002_webhooks', '003_webhook_retention'])
+      expect(applied.flat()).toEqual([
+        '001_init',
+        '002_webhooks',
+        '003_webhook_retention',
+        '005_people_workflow',
+      ])
       const again = await migrateToLatest(stores[0]!.db, resolve('sql'))
       expect(again).toEqual([])
       const tables = await stores[0]!.db
