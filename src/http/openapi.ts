@@ -9,7 +9,7 @@ export const API_TAGS = [
   {
     name: 'Keys',
     description:
-      'API keys. The admin key gives each editor, partner or tool its own key; its name is the author of what is posted with it.',
+      'API keys. The admin key gives each editor, contributor, partner or tool its own key; what is posted with it carries its person\u2019s byline, or else its name.',
   },
   {
     name: 'People',
