@@ -5,9 +5,9 @@ import { waitFor } from './helpers/wait-for.js'
 
 /** How many scheduled updates the measurement covers, and over how many stories. */
 const SCHEDULED = 80
-const STORIES = 4
+const STORIES = 8
 /** Due times are this far apart, and the first this far ahead (all posted before any is due). */
-const SPACING_MS = 30
+const SPACING_MS = 50
 const LEAD_MS = 3000
 
 let a: TestServer

@@ -304,6 +304,32 @@ describe('scheduling', () => {
   })
 })
 
+describe('a claim whose instance died', () => {
+  it('runs out, and the update is published by another instance then', async () => {
+    const story = await makeStory(editor)
+    const publishAt = new Date(Date.now() + 300)
+    const sched = await editor.post(
+      `/v1/stories/${story.id}/updates`,
+      textUpdate('Claimed by the dead', { publishAt: publishAt.toISOString() }),
+    )
+    // What an instance that claimed it and then died leaves behind: a claim running 1.5 s.
+    const claimedUntil = new Date(Date.now() + 1500)
+    await server.app.deps.db
+      .updateTable('updates')
+      .set({ claimed_until: claimedUntil })
+      .where('id', '=', sched.body.id)
+      .execute()
+    await waitFor(
+      'the update published after the claim ran out',
+      async () => expect((await events(story)).head).toBe(1),
+      { timeoutMs: 5000 },
+    )
+    const published = (await reader.get(`/v1/stories/${story.id}/updates/${sched.body.id}`)).body
+    expect(Date.parse(published.publishedAt)).toBeGreaterThanOrEqual(claimedUntil.getTime())
+    expect(Date.parse(published.publishedAt) - claimedUntil.getTime()).toBeLessThan(1000)
+  })
+})
+
 describe('live readers', () => {
   it('get nothing of a submission, and a scheduled update only when it is published', async () => {
     const story = await makeStory(editor)

@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely'
+import { sql, type Updateable } from 'kysely'
 import { can, type Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
@@ -422,17 +422,18 @@ export async function claimDueScheduledUpdates(
   return rows.map((r) => ({ id: r.id, storyId: r.story_id }))
 }
 
-/** When the next scheduled update is due, if any. */
+/**
+ * When this instance should next look: the earliest due time of a scheduled update, or for one
+ * another instance has claimed, when that claim runs out (so nobody spins on it meanwhile).
+ */
 export async function nextScheduledAt(deps: Deps): Promise<Date | null> {
   const row = await deps.db
     .selectFrom('updates')
-    .select('publish_at')
+    .select(sql<Date | null>`min(greatest(publish_at, coalesce(claimed_until, publish_at)))`.as('next'))
     .where('status', '=', 'scheduled')
     .where('deleted_at', 'is', null)
-    .orderBy('publish_at')
-    .limit(1)
     .executeTakeFirst()
-  return row?.publish_at ?? null
+  return row?.next ? new Date(row.next) : null
 }
 
 /**
