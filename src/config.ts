@@ -67,6 +67,17 @@ export interface Limits {
   maxImagePixels: number
   /** Uploads one API key may make per minute, on each instance. */
   uploadsPerKeyPerMinute: number
+  /**
+   * How often each instance's scheduler looks for scheduled updates that are due (it also wakes
+   * for the next due time it knows of): at most this late when another instance scheduled it.
+   */
+  schedulerPollIntervalMs: number
+  /** Scheduled updates one scheduler pass claims before it looks again. */
+  schedulerBatch: number
+  /** How long a claim keeps other instances off a due update (a dead claimer's runs out). */
+  schedulerClaimMs: number
+  /** Stories one scheduler publishes to at once (one story's updates go in order). */
+  schedulerConcurrency: number
 }
 
 /** Webhook delivery: retry schedule, timeouts and the outbound-safety switch (docs/webhooks.md). */
@@ -181,6 +192,10 @@ export const DEFAULT_LIMITS: Limits = {
   // 50 megapixels: larger than any camera a newsroom uses, far below what would exhaust memory.
   maxImagePixels: 50_000_000,
   uploadsPerKeyPerMinute: 30,
+  schedulerPollIntervalMs: 1000,
+  schedulerBatch: 100,
+  schedulerClaimMs: 5000,
+  schedulerConcurrency: 8,
 }
 
 const intFrom = (min: number, max: number) => v.pipe(v.string(), v.trim(), wholeNumber(min, max))
@@ -233,6 +248,10 @@ const EnvSchema = v.object({
   LIVELINE_MAX_UPLOAD_BYTES: v.optional(intFrom(1024, 1 << 30), String(DEFAULT_LIMITS.maxUploadBytes)),
   LIVELINE_MAX_IMAGE_PIXELS: v.optional(intFrom(1, 1_000_000_000), String(DEFAULT_LIMITS.maxImagePixels)),
   LIVELINE_UPLOADS_PER_MINUTE: v.optional(intFrom(1, 100_000), String(DEFAULT_LIMITS.uploadsPerKeyPerMinute)),
+  LIVELINE_SCHEDULER_POLL_MS: v.optional(
+    intFrom(10, 3_600_000),
+    String(DEFAULT_LIMITS.schedulerPollIntervalMs),
+  ),
   LIVELINE_WEBHOOK_WORKER: v.optional(v.picklist(['0', '1']), '1'),
   LIVELINE_WEBHOOK_RETRY_SCHEDULE: v.optional(
     v.pipe(
@@ -324,6 +343,7 @@ export function loadConfig(
       maxUploadBytes: e.LIVELINE_MAX_UPLOAD_BYTES,
       maxImagePixels: e.LIVELINE_MAX_IMAGE_PIXELS,
       uploadsPerKeyPerMinute: e.LIVELINE_UPLOADS_PER_MINUTE,
+      schedulerPollIntervalMs: e.LIVELINE_SCHEDULER_POLL_MS,
     },
     webhooks: {
       ...DEFAULT_WEBHOOK_SETTINGS,

@@ -24,6 +24,8 @@ export interface Deps {
   publicReads: PublicReads
   /** Other features' parts in every change of the event log (webhooks' outbox), in its transaction. */
   changeHooks: readonly ChangeHook[]
+  /** Rung when an update is scheduled here, so this instance's scheduler re-reads the next due time. */
+  scheduleWake: Signal
   webhooks: {
     settings: WebhookSettings
     /** Rung after a commit that queued deliveries, so this instance's worker sends them at once. */

@@ -19,6 +19,7 @@ import { presenceRoutes } from './live/presence-routes.js'
 import { retryStreamWhenUnavailable, streamRoutes } from './live/routes.js'
 import type { EventStreams } from './live/stream.js'
 import { MEDIA_UPLOAD_PATH, mediaFileRoutes, mediaUploadRoutes } from './media/routes.js'
+import { peopleRoutes } from './people/routes.js'
 import { storyRoutes } from './stories/routes.js'
 import { updateRoutes } from './updates/routes.js'
 import { webRoutes } from './web/routes.js'
@@ -88,6 +89,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   app.use('/v1/*', authenticate())
 
   app.route('/v1', keyRoutes())
+  app.route('/v1', peopleRoutes())
   app.route('/v1', storyRoutes())
   app.route('/v1', updateRoutes())
   app.route('/v1', commentRoutes(options.comments))

@@ -25,6 +25,7 @@ import { createRouter } from './router.js'
 import { createStore, type Store } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
 import { IdempotencyPruner } from './updates/idempotency-pruner.js'
+import { UpdateScheduler } from './updates/scheduler.js'
 import { queueWebhookDeliveries } from './webhooks/outbox.js'
 import { WebhookWorker } from './webhooks/worker.js'
 
@@ -105,6 +106,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     { db: store.db, metrics, log, clock },
     { trustMs: config.limits.publicReadTrustMs },
   )
+  const scheduleWake = new Signal()
   const deps: Deps = {
     db: store.db,
     bus,
@@ -116,6 +118,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     publicReads,
     adminKeyHash: hashKey(config.adminKey),
     changeHooks: [queueWebhookDeliveries(webhookWake)],
+    scheduleWake,
     webhooks: { settings: config.webhooks, wake: webhookWake },
   }
   // The rules' dictionaries are built on the first comment (shared by every service in the process).
@@ -143,6 +146,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   webhookWorker?.start()
   const idempotencyPruner = new IdempotencyPruner(deps)
   idempotencyPruner.start()
+  const scheduler = new UpdateScheduler(deps)
+  scheduler.start()
 
   const ready = async (): Promise<Readiness> => {
     const database = await Promise.race([
@@ -177,6 +182,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     await webhookWorker?.close()
     await idempotencyPruner.close()
     await comments.close()
+    await scheduler.close()
     await bus.close()
     if (!overrides.store) await store.close()
   }

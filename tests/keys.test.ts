@@ -24,6 +24,7 @@ describe('API keys', () => {
       id: created.body.id,
       name: 'Desk tool',
       role: 'editor',
+      personId: null,
       createdAt: created.body.createdAt,
       revokedAt: null,
     })

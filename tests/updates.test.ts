@@ -38,14 +38,17 @@ describe('posting updates', () => {
     expect(res.body).toEqual({
       id: expect.any(String),
       storyId: story.id,
+      status: 'published',
       headline: 'Talks canceled',
       blocks: ALL_BLOCKS,
       html: expect.any(String),
       keyEvent: true,
-      author: { id: editorId, name: 'Jane Editor' },
+      author: { id: editorId, name: 'Jane Editor', title: null, avatarUrl: null },
       createdAt: res.body.publishedAt,
       publishedAt: expect.stringMatching(/Z$/),
+      publishAt: null,
       editedAt: null,
+      corrections: [],
       seq: 1,
     })
     const { html } = res.body

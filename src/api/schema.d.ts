@@ -42,7 +42,60 @@ export interface paths {
         delete: operations["revokeKey"];
         options?: never;
         head?: never;
+        /**
+         * Give a key a person (its byline), or none
+         * @description Only an admin may set or change a key’s person. Updates posted before keep their byline.
+         */
+        patch: operations["editKey"];
+        trace?: never;
+    };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the people of the desk, by name
+         * @description Bylines are public: the same names, titles and avatars readers see on every update.
+         */
+        get: operations["listPeople"];
+        put?: never;
+        /**
+         * Add a person of the desk (a byline)
+         * @description Give a key the person with `POST /v1/keys {personId}`: what the key posts carries their byline.
+         */
+        post: operations["createPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one person */
+        get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a person
+         * @description Their keys keep working under the key’s own name; published bylines stay as they were.
+         */
+        delete: operations["deletePerson"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a person
+         * @description Updates published before keep the byline they were published with.
+         */
+        patch: operations["editPerson"];
         trace?: never;
     };
     "/v1/stories": {
@@ -97,12 +150,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a story’s updates, newest first */
+        /**
+         * List a story’s updates, newest first
+         * @description Published updates. `status=submitted|scheduled` lists the waiting ones instead (newest first by creation): editors see all, a contributor its own.
+         */
         get: operations["listUpdates"];
         put?: never;
         /**
          * Post an update to a story
-         * @description Appends `update.created` (and `story.updated` when `pinned`). With `Idempotency-Key`, a retry with the same key and body returns the first update with `Idempotent-Replayed: true`; the same key with another body is 422.
+         * @description Appends `update.created` (and `story.updated` when `pinned`). From a contributor the update waits as `submitted` for an editor; with a future `publishAt` (editors) it waits as `scheduled` and is published at that time. Neither appends an event until published. `authorId` (editors) sets the byline to that person; otherwise it is the key’s person, or the key’s name. With `Idempotency-Key`, a retry with the same key and body returns the first update with `Idempotent-Replayed: true`; the same key with another body is 422.
          */
         post: operations["createUpdate"];
         delete?: never;
@@ -118,20 +174,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one update */
+        /**
+         * Get one update
+         * @description A submitted or scheduled update is 404 except to editors and the contributor who posted it.
+         */
         get: operations["getUpdate"];
         put?: never;
         post?: never;
         /**
          * Delete an update
-         * @description Appends `update.deleted` (and `story.updated` when it was pinned: the story is unpinned).
+         * @description Appends `update.deleted` (and `story.updated` when it was pinned: the story is unpinned). A submitted or scheduled update is discarded without an event. A contributor may withdraw only its own submissions.
          */
         delete: operations["deleteUpdate"];
         options?: never;
         head?: never;
         /**
-         * Edit an update
-         * @description Sets `editedAt` and appends `update.edited`. Edits are allowed after a story has ended (corrections).
+         * Edit, correct, schedule or publish an update
+         * @description On a published update: sets `editedAt` and appends `update.edited`; `correction` appends `{at, note}` to `corrections`, which readers see under the update. Edits are allowed after a story has ended. On a submitted or scheduled update: changes it without an event; `status: "published"` publishes it now and `publishAt` (re)schedules it, appending `update.created` when it is published. A contributor may change only the content of its own submissions (403 otherwise).
          */
         patch: operations["editUpdate"];
         trace?: never;
@@ -773,7 +832,8 @@ export interface operations {
                             id: string;
                             name: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "partner";
+                            role: "admin" | "editor" | "contributor" | "partner";
+                            personId: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             revokedAt: string | null;
@@ -813,7 +873,8 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    role: "admin" | "editor" | "partner";
+                    role: "admin" | "editor" | "contributor" | "partner";
+                    personId?: string | null;
                 };
             };
         };
@@ -828,7 +889,8 @@ export interface operations {
                         id: string;
                         name: string;
                         /** @enum {string} */
-                        role: "admin" | "editor" | "partner";
+                        role: "admin" | "editor" | "contributor" | "partner";
+                        personId: string | null;
                         key: string;
                         /** Format: date-time */
                         createdAt: string;
@@ -901,6 +963,334 @@ export interface operations {
                 };
             };
             /** @description No such key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    editKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    personId: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @enum {string} */
+                        role: "admin" | "editor" | "contributor" | "partner";
+                        personId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        revokedAt: string | null;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description People by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            title: string | null;
+                            avatarUrl: string | null;
+                            bio: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    title?: string | null;
+                    avatarUrl?: string | null;
+                    bio?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        title: string | null;
+                        avatarUrl: string | null;
+                        bio: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        title: string | null;
+                        avatarUrl: string | null;
+                        bio: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description No such person */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deletePerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such person */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    editPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    title?: string | null;
+                    avatarUrl?: string | null;
+                    bio?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The edited person */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        title: string | null;
+                        avatarUrl: string | null;
+                        bio: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Validation failed (`invalid_request`, `details` names each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such person */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1223,6 +1613,7 @@ export interface operations {
             query?: {
                 limit?: string;
                 cursor?: string;
+                status?: "published" | "scheduled" | "submitted";
             };
             header?: never;
             path: {
@@ -1243,6 +1634,8 @@ export interface operations {
                         items: {
                             id: string;
                             storyId: string;
+                            /** @enum {string} */
+                            status: "published" | "scheduled" | "submitted";
                             headline: string | null;
                             blocks: ({
                                 /** @constant */
@@ -1272,12 +1665,19 @@ export interface operations {
                             author: {
                                 id: string;
                                 name: string;
+                                title: string | null;
+                                avatarUrl: string | null;
                             };
                             /** Format: date-time */
                             createdAt: string;
-                            /** Format: date-time */
-                            publishedAt: string;
+                            publishedAt: string | null;
+                            publishAt: string | null;
                             editedAt: string | null;
+                            corrections: {
+                                /** Format: date-time */
+                                at: string;
+                                note: string;
+                            }[];
                             seq: number;
                         }[];
                         nextCursor: string | null;
@@ -1286,6 +1686,24 @@ export interface operations {
             };
             /** @description Validation failed (`invalid_request`, `details` names each bad field) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key’s role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1348,6 +1766,9 @@ export interface operations {
                     keyEvent?: boolean;
                     /** @default false */
                     pinned?: boolean;
+                    /** Format: date-time */
+                    publishAt?: string;
+                    authorId?: string;
                 };
             };
         };
@@ -1361,6 +1782,8 @@ export interface operations {
                     "application/json": {
                         id: string;
                         storyId: string;
+                        /** @enum {string} */
+                        status: "published" | "scheduled" | "submitted";
                         headline: string | null;
                         blocks: ({
                             /** @constant */
@@ -1390,12 +1813,19 @@ export interface operations {
                         author: {
                             id: string;
                             name: string;
+                            title: string | null;
+                            avatarUrl: string | null;
                         };
                         /** Format: date-time */
                         createdAt: string;
-                        /** Format: date-time */
-                        publishedAt: string;
+                        publishedAt: string | null;
+                        publishAt: string | null;
                         editedAt: string | null;
+                        corrections: {
+                            /** Format: date-time */
+                            at: string;
+                            note: string;
+                        }[];
                         seq: number;
                     };
                 };
@@ -1496,6 +1926,8 @@ export interface operations {
                     "application/json": {
                         id: string;
                         storyId: string;
+                        /** @enum {string} */
+                        status: "published" | "scheduled" | "submitted";
                         headline: string | null;
                         blocks: ({
                             /** @constant */
@@ -1525,12 +1957,19 @@ export interface operations {
                         author: {
                             id: string;
                             name: string;
+                            title: string | null;
+                            avatarUrl: string | null;
                         };
                         /** Format: date-time */
                         createdAt: string;
-                        /** Format: date-time */
-                        publishedAt: string;
+                        publishedAt: string | null;
+                        publishAt: string | null;
                         editedAt: string | null;
+                        corrections: {
+                            /** Format: date-time */
+                            at: string;
+                            note: string;
+                        }[];
                         seq: number;
                     };
                 };
@@ -1634,6 +2073,12 @@ export interface operations {
                         url: string;
                     })[];
                     keyEvent?: boolean;
+                    /** @constant */
+                    status?: "published";
+                    /** Format: date-time */
+                    publishAt?: string;
+                    correction?: string;
+                    authorId?: string;
                 };
             };
         };
@@ -1647,6 +2092,8 @@ export interface operations {
                     "application/json": {
                         id: string;
                         storyId: string;
+                        /** @enum {string} */
+                        status: "published" | "scheduled" | "submitted";
                         headline: string | null;
                         blocks: ({
                             /** @constant */
@@ -1676,12 +2123,19 @@ export interface operations {
                         author: {
                             id: string;
                             name: string;
+                            title: string | null;
+                            avatarUrl: string | null;
                         };
                         /** Format: date-time */
                         createdAt: string;
-                        /** Format: date-time */
-                        publishedAt: string;
+                        publishedAt: string | null;
+                        publishAt: string | null;
                         editedAt: string | null;
+                        corrections: {
+                            /** Format: date-time */
+                            at: string;
+                            note: string;
+                        }[];
                         seq: number;
                     };
                 };
@@ -1715,6 +2169,15 @@ export interface operations {
             };
             /** @description No such story or update (deleted updates are gone) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Publishing into a story that has ended (`story_ended`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2258,6 +2721,7 @@ export interface operations {
                             date_modified: string;
                             authors: {
                                 name: string;
+                                avatar?: string;
                             }[];
                             tags?: string[];
                             _liveline: {
@@ -2437,6 +2901,7 @@ export interface operations {
                             date_modified: string;
                             authors: {
                                 name: string;
+                                avatar?: string;
                             }[];
                             tags?: string[];
                             _liveline: {

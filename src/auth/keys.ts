@@ -18,6 +18,8 @@ export interface ApiKey {
   id: string
   name: string
   role: Role
+  /** The person whose byline the key posts under; null: the key's own name. */
+  personId: string | null
   createdAt: string
   revokedAt: string | null
 }
@@ -32,12 +34,19 @@ function presentKey(row: ApiKeyRow): ApiKey {
     id: row.id,
     name: row.name,
     role: row.role,
+    personId: row.person_id,
     createdAt: toWireTime(row.created_at),
     revokedAt: toWireTimeOrNull(row.revoked_at),
   }
 }
 
-export async function createKey(deps: Deps, input: { name: string; role: Role }): Promise<CreatedApiKey> {
+/** Key routes are admin-only, so only an admin ever sets or changes a key's person. */
+export async function createKey(
+  deps: Deps,
+  input: { name: string; role: Role; personId?: string | null | undefined },
+): Promise<CreatedApiKey> {
+  const personId = input.personId ?? null
+  if (personId) await requirePerson(deps, personId)
   const key = newApiKey()
   const row = await deps.db
     .insertInto('api_keys')
@@ -47,10 +56,37 @@ export async function createKey(deps: Deps, input: { name: string; role: Role })
       role: input.role,
       key_hash: hashKey(key),
       created_at: deps.clock(),
+      person_id: personId,
     })
     .returningAll()
     .executeTakeFirstOrThrow()
-  return { id: row.id, name: row.name, role: row.role, key, createdAt: toWireTime(row.created_at) }
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    personId: row.person_id,
+    key,
+    createdAt: toWireTime(row.created_at),
+  }
+}
+
+async function requirePerson(deps: Deps, personId: string): Promise<void> {
+  const person = await deps.db.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst()
+  if (!person)
+    throw new AppError('invalid_request', 'personId must name a person', { personId: 'no such person' })
+}
+
+/** Gives a key a person (or none: null); its later posts carry that byline. */
+export async function setKeyPerson(deps: Deps, id: string, personId: string | null): Promise<ApiKey> {
+  if (personId) await requirePerson(deps, personId)
+  const row = await deps.db
+    .updateTable('api_keys')
+    .set({ person_id: personId })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()
+  if (!row) throw new AppError('not_found', `key ${id} does not exist`)
+  return presentKey(row)
 }
 
 export async function listKeys(deps: Deps): Promise<{ items: ApiKey[] }> {
@@ -110,10 +146,10 @@ export async function verifyKey(deps: Deps, key: string): Promise<Principal> {
   if (timingSafeEqual(Buffer.from(hash), Buffer.from(deps.adminKeyHash))) return ADMIN_PRINCIPAL
   const row = await deps.db
     .selectFrom('api_keys')
-    .select(['id', 'name', 'role', 'revoked_at'])
+    .select(['id', 'name', 'role', 'revoked_at', 'person_id'])
     .where('key_hash', '=', hash)
     .executeTakeFirst()
   if (!row) throw new AppError('unauthorized', 'unknown API key')
   if (row.revoked_at) throw new AppError('unauthorized', 'this API key has been revoked')
-  return { keyId: row.id, name: row.name, role: row.role }
+  return { keyId: row.id, name: row.name, role: row.role, personId: row.person_id }
 }

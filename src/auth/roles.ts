@@ -5,12 +5,20 @@ export interface Principal {
   keyId: string
   name: string
   role: Role
+  /** The person the key posts as (its byline); null or absent: the key's own name. */
+  personId?: string | null
 }
 
-/** `webhooks:any`: every owner's webhooks, not just the caller's own. `media:upload`: POST /v1/media. */
+/**
+ * `webhooks:any`: every owner's webhooks, not just the caller's own. `updates:submit`: post updates
+ * that wait for an editor (and edit or withdraw one's own submissions); `stories:write` publishes.
+ * `media:upload`: POST /v1/media.
+ */
 export type Action =
   | 'keys:manage'
   | 'stories:write'
+  | 'updates:submit'
+  | 'people:write'
   | 'drafts:read'
   | 'webhooks:manage'
   | 'webhooks:any'
@@ -20,12 +28,15 @@ const GRANTS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set<Action>([
     'keys:manage',
     'stories:write',
+    'updates:submit',
+    'people:write',
     'drafts:read',
     'webhooks:manage',
     'webhooks:any',
     'media:upload',
   ]),
-  editor: new Set<Action>(['stories:write', 'drafts:read', 'media:upload']),
+  editor: new Set<Action>(['stories:write', 'updates:submit', 'people:write', 'drafts:read', 'media:upload']),
+  contributor: new Set<Action>(['updates:submit', 'media:upload']),
   partner: new Set<Action>(['webhooks:manage']),
 }
 

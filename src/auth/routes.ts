@@ -3,9 +3,9 @@ import type { AppEnv } from '../http/env.js'
 import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, UNAUTHORIZED } from '../http/responses.js'
 import { validate } from '../http/validate.js'
-import { createKey, listKeys, revokeKey } from './keys.js'
+import { createKey, listKeys, revokeKey, setKeyPerson } from './keys.js'
 import { requireAction } from './middleware.js'
-import { CreatedKey, CreateKeyInput, KeyList } from './schema.js'
+import { ApiKey, CreatedKey, CreateKeyInput, EditKeyInput, KeyList } from './schema.js'
 
 export function keyRoutes() {
   const app = new Hono<AppEnv>()
@@ -48,6 +48,27 @@ export function keyRoutes() {
     }),
     requireAction('keys:manage'),
     async (c) => c.json(await listKeys(c.var.deps)),
+  )
+
+  app.patch(
+    '/keys/:id',
+    describe({
+      operationId: 'editKey',
+      tag,
+      access: 'admin',
+      summary: 'Give a key a person (its byline), or none',
+      description: 'Only an admin may set or change a key’s person. Updates posted before keep their byline.',
+      responses: {
+        200: { description: 'The key', schema: ApiKey },
+        ...INVALID,
+        404: { description: 'No such key' },
+        ...UNAUTHORIZED,
+        ...FORBIDDEN,
+      },
+    }),
+    requireAction('keys:manage'),
+    validate('json', EditKeyInput),
+    async (c) => c.json(await setKeyPerson(c.var.deps, c.req.param('id'), c.req.valid('json').personId)),
   )
 
   app.delete(

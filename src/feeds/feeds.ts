@@ -308,10 +308,13 @@ async function readEntries(db: Queryable, limit: number, storyId?: string) {
       'updates.html',
       'updates.key_event',
       'updates.author_name',
+      'updates.author_avatar_url',
       'updates.published_at',
       'updates.edited_at',
     ])
     .where('updates.deleted_at', 'is', null)
+    // Submitted and scheduled updates are not public until they are published.
+    .where('updates.status', '=', 'published')
   q = storyId
     ? q.where('updates.story_id', '=', storyId)
     : q.innerJoin('stories', 'stories.id', 'updates.story_id').where('stories.status', '=', 'live')
@@ -332,6 +335,7 @@ function toEntry(
     title: updateTitle(row.headline, row.blocks as Block[]),
     html: row.html,
     author: row.author_name,
+    authorAvatar: row.author_avatar_url,
     published: row.published_at,
     updated: row.edited_at ?? row.published_at,
     url: `${storyUrl}#update-${row.id}`,

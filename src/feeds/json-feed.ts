@@ -10,7 +10,9 @@ function renderItem(entry: FeedEntry): Record<string, unknown> {
     content_html: entry.html,
     date_published: toWireTime(entry.published),
     date_modified: toWireTime(entry.updated),
-    authors: [{ name: entry.author }],
+    authors: [
+      entry.authorAvatar ? { name: entry.author, avatar: entry.authorAvatar } : { name: entry.author },
+    ],
   }
   if (tags.length > 0) item.tags = tags
   // Extension keys start with an underscore (JSON Feed 1.1, "Extensions"); readers ignore them.

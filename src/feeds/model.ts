@@ -13,6 +13,8 @@ export interface FeedEntry {
   /** The update's server-rendered, escaped HTML, as the API returns it. */
   html: string
   author: string
+  /** The byline's avatar (JSON Feed `authors[].avatar`), if the person has one. */
+  authorAvatar: string | null
   published: Date
   /** editedAt, else publishedAt. */
   updated: Date

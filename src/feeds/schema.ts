@@ -25,7 +25,7 @@ export const JsonFeedDocument = v.object({
       content_html: v.string(),
       date_published: v.string(),
       date_modified: v.string(),
-      authors: v.array(v.object({ name: v.string() })),
+      authors: v.array(v.object({ name: v.string(), avatar: v.optional(v.string()) })),
       tags: v.optional(v.array(v.string())),
       _liveline: v.object({
         keyEvent: v.boolean(),

@@ -2,14 +2,18 @@ import type { Env, Hono, MiddlewareHandler, Schema } from 'hono'
 import { type DescribeRouteOptions, describeRoute, generateSpecs, resolver } from 'hono-openapi'
 import type * as v from 'valibot'
 
-type Access = 'public' | 'editor' | 'partner' | 'admin'
+type Access = 'public' | 'contributor' | 'editor' | 'partner' | 'admin'
 
 /** Every tag an operation may carry, in the order the reference shows them. */
 export const API_TAGS = [
   {
     name: 'Keys',
     description:
-      'API keys. The admin key gives each editor, partner or tool its own key; its name is the author of what is posted with it.',
+      'API keys. The admin key gives each editor, contributor, partner or tool its own key; what is posted with it carries its person\u2019s byline, or else its name.',
+  },
+  {
+    name: 'People',
+    description: 'The people of the desk: the bylines (name, title, avatar) of what their keys post.',
   },
   { name: 'Stories', description: 'Live stories: create, list, read, edit, pin an update, end.' },
   { name: 'Updates', description: 'The posts of a story: text, quote, image and embed blocks.' },

@@ -11,10 +11,11 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
   comments: CommentsTable
+  people: PeopleTable
 }
 
 /** The key roles, as the database's check constraint has them; schemas build their picklists from this. */
-export const ROLES = ['admin', 'editor', 'partner'] as const
+export const ROLES = ['admin', 'editor', 'contributor', 'partner'] as const
 export type Role = (typeof ROLES)[number]
 /** A story's states, likewise. */
 export const STORY_STATUSES = ['draft', 'live', 'ended'] as const
@@ -24,6 +25,9 @@ export const COMMENTS_SETTINGS = ['off', 'moderated', 'open', 'closed'] as const
 export type CommentsSetting = (typeof COMMENTS_SETTINGS)[number]
 export const COMMENT_STATUSES = ['pending', 'published', 'rejected'] as const
 export type CommentStatus = (typeof COMMENT_STATUSES)[number]
+/** An update's states: only `published` is public. */
+export const UPDATE_STATUSES = ['published', 'scheduled', 'submitted'] as const
+export type UpdateStatus = (typeof UPDATE_STATUSES)[number]
 
 export interface ApiKeysTable {
   id: string
@@ -32,7 +36,18 @@ export interface ApiKeysTable {
   key_hash: string
   created_at: Date
   revoked_at: Date | null
+  person_id: ColumnType<string | null, string | null | undefined, string | null>
 }
+
+export interface PeopleTable {
+  id: string
+  name: string
+  title: string | null
+  avatar_url: string | null
+  bio: string | null
+  created_at: Date
+}
+export type PersonRow = Selectable<PeopleTable>
 
 export interface StoriesTable {
   id: string
@@ -61,6 +76,14 @@ export interface UpdatesTable {
   key_event: boolean
   author_id: string
   author_name: string
+  author_title: ColumnType<string | null, string | null | undefined, string | null>
+  author_avatar_url: ColumnType<string | null, string | null | undefined, string | null>
+  status: ColumnType<UpdateStatus, UpdateStatus | undefined, UpdateStatus>
+  publish_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  claimed_until: ColumnType<Date | null, Date | null | undefined, Date | null>
+  // json, written as a JSON string like blocks.
+  corrections: ColumnType<unknown, string | undefined, string>
+  created_by: string
   created_at: Date
   published_at: Date
   edited_at: Date | null

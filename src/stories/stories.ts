@@ -87,6 +87,7 @@ export async function updateStory(deps: Deps, ref: string, input: UpdateStoryInp
         .where('id', '=', input.pinnedUpdateId)
         .where('story_id', '=', story.id)
         .where('deleted_at', 'is', null)
+        .where('status', '=', 'published')
         .executeTakeFirst()
       if (!pinned) {
         throw new AppError('invalid_request', 'pinnedUpdateId must name an update of this story', {

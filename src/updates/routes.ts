@@ -9,7 +9,7 @@ import { validate } from '../http/validate.js'
 import { PageQuery } from '../lib/page-query.js'
 import { respondFromCache } from '../public-reads/respond.js'
 import { MAX_IDEMPOTENCY_KEY } from './idempotency.js'
-import { CreateUpdateInput, EditUpdateInput, Update, UpdateList } from './schema.js'
+import { CreateUpdateInput, EditUpdateInput, Update, UpdateList, UpdateListQuery } from './schema.js'
 import { createUpdate, deleteUpdate, editUpdate, getUpdate, listUpdates } from './updates.js'
 
 const UPDATE_NOT_FOUND = { 404: { description: 'No such story or update (deleted updates are gone)' } }
@@ -23,10 +23,10 @@ export function updateRoutes() {
     describe({
       operationId: 'createUpdate',
       tag,
-      access: 'editor',
+      access: 'contributor',
       summary: 'Post an update to a story',
       description:
-        'Appends `update.created` (and `story.updated` when `pinned`). With `Idempotency-Key`, a retry with the same key and body returns the first update with `Idempotent-Replayed: true`; the same key with another body is 422.',
+        'Appends `update.created` (and `story.updated` when `pinned`). From a contributor the update waits as `submitted` for an editor; with a future `publishAt` (editors) it waits as `scheduled` and is published at that time. Neither appends an event until published. `authorId` (editors) sets the byline to that person; otherwise it is the key\u2019s person, or the key\u2019s name. With `Idempotency-Key`, a retry with the same key and body returns the first update with `Idempotent-Replayed: true`; the same key with another body is 422.',
       headers: [
         {
           name: 'Idempotency-Key',
@@ -45,7 +45,7 @@ export function updateRoutes() {
         ...UNAVAILABLE,
       },
     }),
-    requireAction('stories:write'),
+    requireAction('updates:submit'),
     validate('json', CreateUpdateInput),
     async (c) => {
       const idempotencyKey = c.req.header('Idempotency-Key')
@@ -75,21 +75,28 @@ export function updateRoutes() {
       tag,
       access: 'public',
       summary: 'List a story\u2019s updates, newest first',
+      description:
+        'Published updates. `status=submitted|scheduled` lists the waiting ones instead (newest first by creation): editors see all, a contributor its own.',
       responses: {
         200: { description: 'A page of updates', schema: UpdateList },
         ...INVALID,
+        ...UNAUTHORIZED,
+        ...FORBIDDEN,
         ...STORY_NOT_FOUND,
       },
     }),
-    validate('query', PageQuery),
+    validate('query', UpdateListQuery),
     async (c) => {
       const { deps, principal } = c.var
       const ref = c.req.param('story')
       const query = c.req.valid('query')
       const variant = `updates|${query.limit}|${c.req.query('cursor') ?? ''}`
-      const cached = await respondFromCache(c, ref, variant, 'application/json', async (id) =>
-        JSON.stringify(await listUpdates(deps, null, id, query)),
-      )
+      // Only the public list (published updates) is kept; a status asks for what a key unlocks.
+      const cached =
+        query.status === undefined &&
+        (await respondFromCache(c, ref, variant, 'application/json', async (id) =>
+          JSON.stringify(await listUpdates(deps, null, id, query)),
+        ))
       if (cached) return cached
       return sendConditionalJson(c, await listUpdates(deps, principal, ref, query), cachePolicyFor(principal))
     },
@@ -102,6 +109,8 @@ export function updateRoutes() {
       tag,
       access: 'public',
       summary: 'Get one update',
+      description:
+        'A submitted or scheduled update is 404 except to editors and the contributor who posted it.',
       responses: { 200: { description: 'The update', schema: Update }, ...UPDATE_NOT_FOUND },
     }),
     async (c) => {
@@ -114,23 +123,24 @@ export function updateRoutes() {
     describe({
       operationId: 'editUpdate',
       tag,
-      access: 'editor',
-      summary: 'Edit an update',
+      access: 'contributor',
+      summary: 'Edit, correct, schedule or publish an update',
       description:
-        'Sets `editedAt` and appends `update.edited`. Edits are allowed after a story has ended (corrections).',
+        'On a published update: sets `editedAt` and appends `update.edited`; `correction` appends `{at, note}` to `corrections`, which readers see under the update. Edits are allowed after a story has ended. On a submitted or scheduled update: changes it without an event; `status: "published"` publishes it now and `publishAt` (re)schedules it, appending `update.created` when it is published. A contributor may change only the content of its own submissions (403 otherwise).',
       responses: {
         200: { description: 'The edited update', schema: Update },
+        409: { description: 'Publishing into a story that has ended (`story_ended`)' },
         ...INVALID,
         ...UNAUTHORIZED,
         ...FORBIDDEN,
         ...UPDATE_NOT_FOUND,
       },
     }),
-    requireAction('stories:write'),
+    requireAction('updates:submit'),
     validate('json', EditUpdateInput),
     async (c) => {
       const { story, id } = c.req.param()
-      return c.json(await editUpdate(c.var.deps, story, id, c.req.valid('json')))
+      return c.json(await editUpdate(c.var.deps, callerOf(c), story, id, c.req.valid('json')))
     },
   )
 
@@ -139,16 +149,16 @@ export function updateRoutes() {
     describe({
       operationId: 'deleteUpdate',
       tag,
-      access: 'editor',
+      access: 'contributor',
       summary: 'Delete an update',
       description:
-        'Appends `update.deleted` (and `story.updated` when it was pinned: the story is unpinned).',
+        'Appends `update.deleted` (and `story.updated` when it was pinned: the story is unpinned). A submitted or scheduled update is discarded without an event. A contributor may withdraw only its own submissions.',
       responses: { 204: { description: 'Deleted' }, ...UNAUTHORIZED, ...FORBIDDEN, ...UPDATE_NOT_FOUND },
     }),
-    requireAction('stories:write'),
+    requireAction('updates:submit'),
     async (c) => {
       const { story, id } = c.req.param()
-      await deleteUpdate(c.var.deps, story, id)
+      await deleteUpdate(c.var.deps, callerOf(c), story, id)
       return c.body(null, 204)
     },
   )

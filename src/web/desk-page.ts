@@ -48,6 +48,18 @@ export function renderDeskPage(): string {
 </details>
 </section>
 
+<details id="people-box"><summary>People (bylines)</summary>
+<ul id="people-list" class="story-list"></ul>
+<form id="new-person">
+<label for="np-name">Name</label><input id="np-name" required maxlength="200">
+<label for="np-title">Title</label><input id="np-title" maxlength="200">
+<label for="np-avatar">Avatar URL</label><input id="np-avatar" type="url" maxlength="2048">
+<label for="np-bio">Short bio</label><textarea id="np-bio" rows="2" maxlength="2000"></textarea>
+<button type="submit">Add person</button>
+</form>
+<p class="hint">Give a person a key with <code>POST /v1/keys {name, role, personId}</code> (admin): what the key posts carries their byline.</p>
+</details>
+
 <section id="story" aria-labelledby="story-title" hidden>
 <h2 id="story-title"></h2>
 <p id="story-meta" class="hint"></p>
@@ -59,9 +71,17 @@ export function renderDeskPage(): string {
 <div id="blocks"></div>
 <p class="add-blocks">Add: <button type="button" data-add="text">Text</button> <button type="button" data-add="quote">Quote</button> <button type="button" data-add="image">Image</button></p>
 <p><label class="check"><input type="checkbox" id="key-event"> Key event</label> <label class="check" id="pin-label"><input type="checkbox" id="pin"> Pin to top</label></p>
+<p id="schedule-row"><label for="publish-at">Publish at (your time zone, optional)</label> <input id="publish-at" type="datetime-local" step="1"> <span id="publish-countdown" class="hint" aria-live="polite"></span></p>
+<p id="correction-row" hidden><label for="correction">Correction note (shown to readers under the update)</label><input id="correction" maxlength="1000"></p>
 <p><button type="submit" id="post">Post update</button> <button type="button" id="cancel-edit" hidden>Cancel edit</button></p>
 </form>
 <section class="preview" aria-labelledby="preview-h"><h3 id="preview-h">Preview</h3><div id="preview" class="ll-body"></div></section>
+
+<section id="queue" aria-labelledby="queue-h">
+<h3 id="queue-h">Waiting: submitted and scheduled</h3>
+<p id="queue-empty" class="hint">Nothing is waiting.</p>
+<ol id="queue-list" class="update-list"></ol>
+</section>
 
 <h3>Updates</h3>
 <ol id="update-list" class="update-list"></ol>

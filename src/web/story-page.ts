@@ -4,6 +4,30 @@ import type { Update } from '../updates/schema.js'
 import { html, jsonForScript, type SafeHtml, trusted, utcStamp } from './html.js'
 import { editorsOf, type StoryView, updateLabel, updatePlainText } from './story-view.js'
 
+/** The byline: avatar, name and title. live-view.js builds the same markup. */
+function byline(author: Update['author']): SafeHtml {
+  const avatar = author.avatarUrl
+    ? html`<img class="ll-avatar" src="${author.avatarUrl}" alt="" width="28" height="28" loading="lazy" decoding="async">`
+    : ''
+  const title = author.title ? html`<span class="ll-author-title">, ${author.title}</span>` : ''
+  return html`<span class="ll-author">${avatar}<span class="ll-author-name">${author.name}</span>${title}</span>`
+}
+
+/** Pages show published updates only, so this is always their publication time. */
+function publishedAt(update: Update): string {
+  return update.publishedAt ?? update.createdAt
+}
+
+/** A byline as a schema.org Person. */
+function personLd(author: Update['author']): object {
+  return {
+    '@type': 'Person',
+    name: author.name,
+    jobTitle: author.title ?? undefined,
+    image: author.avatarUrl ?? undefined,
+  }
+}
+
 /**
  * One update as an article. live-view.js builds the same markup for updates that arrive live:
  * change both together.
@@ -13,7 +37,7 @@ function updateArticle(update: Update, pinnedCopy = false): SafeHtml {
     ? html` <span class="ll-edited">edited <time datetime="${update.editedAt}">${utcStamp(update.editedAt)}</time></span>`
     : ''
   return html`<article class="ll-update${update.keyEvent ? ' ll-key' : ''}"${pinnedCopy ? '' : html` id="u-${update.id}"`} data-id="${update.id}" data-seq="${update.seq}" data-key="${update.keyEvent ? '1' : '0'}" data-label="${updateLabel(update)}">
-<p class="ll-when"><time datetime="${update.publishedAt}">${utcStamp(update.publishedAt)}</time> <span class="ll-author">${update.author.name}</span>${update.keyEvent ? html` <span class="ll-badge">Key event</span>` : ''}${edited}</p>
+<p class="ll-when"><time datetime="${publishedAt(update)}">${utcStamp(publishedAt(update))}</time> ${byline(update.author)}${update.keyEvent ? html` <span class="ll-badge">Key event</span>` : ''}${edited}</p>
 <div class="ll-body">${trusted(update.html)}</div>
 </article>`
 }
@@ -88,7 +112,7 @@ function renderComments(view: StoryView): SafeHtml {
 }
 
 function keyEventItem(update: Update): SafeHtml {
-  return html`<li><a href="#u-${update.id}"><time datetime="${update.publishedAt}">${utcStamp(update.publishedAt)}</time> ${updateLabel(update)}</a></li>`
+  return html`<li><a href="#u-${update.id}"><time datetime="${publishedAt(update)}">${utcStamp(publishedAt(update))}</time> ${updateLabel(update)}</a></li>`
 }
 
 /**
@@ -149,9 +173,13 @@ function liveBlogPosting(view: StoryView, pageUrl: string): object {
       url: `${pageUrl}#u-${u.id}`,
       headline: updateLabel(u),
       articleBody: updatePlainText(u),
-      datePublished: u.publishedAt,
-      dateModified: u.editedAt ?? u.publishedAt,
-      author: { '@type': 'Person', name: u.author.name },
+      datePublished: publishedAt(u),
+      dateModified: u.editedAt ?? publishedAt(u),
+      author: personLd(u.author),
+      // schema.org has no correction type of its own: each is a CorrectionComment on the post.
+      correction: u.corrections.length
+        ? u.corrections.map((c) => ({ '@type': 'CorrectionComment', text: c.note, datePublished: c.at }))
+        : undefined,
       image: u.blocks.flatMap((b) => (b.type === 'image' ? [b.url] : [])),
     })),
   }

@@ -46,7 +46,7 @@ export class Api {
 /** Creates a key with `role` and returns an Api that uses it. */
 export async function keyFor(
   admin: Api,
-  role: 'admin' | 'editor' | 'partner',
+  role: 'admin' | 'editor' | 'contributor' | 'partner',
   name = `${role} test`,
 ): Promise<Api> {
   const res = await admin.post('/v1/keys', { name, role })

@@ -40,15 +40,19 @@ export type Block =
 export interface Update {
   id: string
   storyId: string
+  /** Readers only ever get `published` ones. */
+  status: 'published' | 'scheduled' | 'submitted'
   headline: string | null
   blocks: Block[]
-  /** The server's rendering of headline and blocks: all text escaped, safe to insert as HTML. */
+  /** The server's rendering of headline, blocks and corrections: all text escaped, safe to insert as HTML. */
   html: string
   keyEvent: boolean
-  author: { id: string; name: string }
+  author: { id: string; name: string; title: string | null; avatarUrl: string | null }
   createdAt: string
-  publishedAt: string
+  publishedAt: string | null
+  publishAt: string | null
   editedAt: string | null
+  corrections: Array<{ at: string; note: string }>
   seq: number
 }
 

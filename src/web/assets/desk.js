@@ -12,6 +12,11 @@ let editing = null // the update being edited, or null when composing a new one
 let lastAttempt = null // {body, idempotencyKey} of the last post, for retries
 let busy = false
 let live = null
+let queue = [] // the story's submitted and scheduled updates
+const queueTimer = null
+/** Submissions append no event, so the queue is polled; scheduled ones count down every second. */
+const QUEUE_POLL_MS = 5000
+const COUNTDOWN_TICK_MS = 1000
 
 /** An API error with a message meant for the editor. */
 class DeskError extends Error {
@@ -24,7 +29,7 @@ class DeskError extends Error {
 
 const FRIENDLY = {
   unauthorized: 'This key was not accepted (unknown or revoked). Sign in again with a valid key.',
-  forbidden: 'This key may not do that: posting needs an editor or admin key.',
+  forbidden: 'This key may not do that: a contributor key submits updates for an editor, who publishes them.',
   not_found: 'That no longer exists: someone may have deleted it. The list has been refreshed.',
   story_ended: 'This story has ended: it takes no new updates and cannot be reopened.',
   slug_taken: 'That slug is already taken: choose another one.',
@@ -317,6 +322,140 @@ $('comment-queue').addEventListener('keydown', (e) => {
 async function loadUpdates() {
   updates = (await api('GET', `/v1/stories/${story.id}/updates?limit=100`)).items
   renderUpdates()
+  await loadQueue()
+}
+
+// ---- people (bylines)
+
+async function loadPeople() {
+  const { items } = await api('GET', '/v1/people')
+  $('people-list').replaceChildren(
+    ...items.map((p) => {
+      const item = document.createElement('li')
+      item.dataset.id = p.id
+      const label = document.createElement('span')
+      label.textContent = `${p.name}${p.title ? `, ${p.title}` : ''} `
+      const id = document.createElement('code')
+      id.textContent = p.id
+      item.append(
+        label,
+        id,
+        ' ',
+        actionButton('Remove', (button) => removePerson(p, button)),
+      )
+      return item
+    }),
+  )
+}
+
+async function removePerson(person, button) {
+  if (!confirmed(button, `Confirm removing ${person.name}`)) return
+  await api('DELETE', `/v1/people/${person.id}`)
+  await loadPeople()
+  notify(`${person.name} removed; their published bylines stay.`)
+}
+
+// ---- the queue: submitted and scheduled updates
+
+async function loadQueue() {
+  const [submitted, scheduled] = await Promise.all(
+    ['submitted', 'scheduled'].map((status) =>
+      api('GET', `/v1/stories/${story.id}/updates?status=${status}&limit=100`).then(
+        (page) => page.items,
+        () => [],
+      ),
+    ),
+  )
+  scheduled.sort((a, b) => Date.parse(a.publishAt) - Date.parse(b.publishAt))
+  queue = [...scheduled, ...submitted]
+  renderQueue()
+}
+
+/** "in 4 min 05 s": how long until `iso`, for the countdowns. */
+function countdown(iso) {
+  const ms = Date.parse(iso) - Date.now()
+  if (Number.isNaN(ms)) return ''
+  if (ms <= 0) return 'due now'
+  const total = Math.ceil(ms / 1000)
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const sec = String(total % 60).padStart(2, '0')
+  return `in ${h ? `${h} h ` : ''}${m} min ${sec} s`
+}
+
+function tickCountdowns() {
+  for (const node of document.querySelectorAll('[data-countdown]'))
+    node.textContent = countdown(node.dataset.countdown)
+  const at = localToIso($('publish-at').value)
+  $('publish-countdown').textContent = at ? `publishes ${countdown(at)}` : ''
+}
+
+function renderQueue() {
+  $('queue-empty').hidden = queue.length > 0
+  $('queue-list').replaceChildren(
+    ...queue.map((u) => {
+      const item = document.createElement('li')
+      item.dataset.id = u.id
+      item.dataset.status = u.status
+      const meta = document.createElement('p')
+      meta.className = 'meta'
+      meta.textContent = `${u.status} · ${u.author.name}`
+      if (u.status === 'scheduled') {
+        const when = document.createElement('span')
+        when.textContent = ` · ${new Date(u.publishAt).toLocaleString()} · `
+        const left = document.createElement('span')
+        left.className = 'countdown'
+        left.dataset.countdown = u.publishAt
+        meta.append(when, left)
+      }
+      const body = document.createElement('div')
+      body.className = 'll-body'
+      body.innerHTML = u.html // the server's escaped rendering
+      const actions = document.createElement('p')
+      actions.className = 'actions'
+      actions.append(
+        actionButton('Publish now', () => publishNow(u)),
+        actionButton('Edit', () => startEdit(u)),
+        actionButton('Discard', (button) => deleteUpdate(u, button)),
+      )
+      item.append(meta, body, actions)
+      return item
+    }),
+  )
+  tickCountdowns()
+}
+
+async function publishNow(update) {
+  await api('PATCH', `/v1/stories/${story.id}/updates/${update.id}`, { status: 'published' })
+  await refresh()
+  notify('Published.')
+}
+
+/** A datetime-local value (the editor's own time zone) as RFC 3339 UTC, or null. */
+function localToIso(value) {
+  if (!value) return null
+  const date = new Date(value)
+  return Number.isNaN(date.getTime()) ? null : date.toISOString()
+}
+
+/** RFC 3339 as a datetime-local value in the editor's time zone. */
+function isoToLocal(iso) {
+  const d = new Date(iso)
+  const pad = (n) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+}
+
+function startQueueTimers() {
+  clearInterval(queueTimer)
+  let sinceLoad = 0
+  queueTimer = setInterval(() => {
+    tickCountdowns()
+    sinceLoad += COUNTDOWN_TICK_MS
+    if (story && sinceLoad >= QUEUE_POLL_MS && !document.querySelector('[data-armed="1"]')) {
+      sinceLoad = 0
+      loadQueue().catch(() => {})
+    }
+  }, COUNTDOWN_TICK_MS)
 }
 
 function actionButton(label, onClick, pressed) {
@@ -344,6 +483,7 @@ function renderUpdates() {
         new Date(u.publishedAt).toLocaleString(),
         u.author.name,
         ...flags.filter(Boolean),
+        u.corrections?.length && `${u.corrections.length} correction${u.corrections.length > 1 ? 's' : ''}`,
       ].join(' · ')
       const body = document.createElement('div')
       body.className = 'll-body'
@@ -532,7 +672,10 @@ function resetComposer() {
   $('post').textContent = 'Post update'
   $('cancel-edit').hidden = true
   $('pin-label').hidden = false
+  $('schedule-row').hidden = false
+  $('correction-row').hidden = true
   renderPreview()
+  tickCountdowns()
 }
 
 function startEdit(update) {
@@ -545,29 +688,49 @@ function startEdit(update) {
   $('post').textContent = 'Save changes'
   $('cancel-edit').hidden = false
   $('pin-label').hidden = true
+  // Published updates take a correction note; waiting ones may be (re)scheduled instead.
+  const published = update.status === 'published'
+  $('correction-row').hidden = !published
+  $('correction').value = ''
+  $('schedule-row').hidden = published
+  $('publish-at').value =
+    update.status === 'scheduled' && update.publishAt ? isoToLocal(update.publishAt) : ''
   renderPreview()
+  tickCountdowns()
   $('headline').focus()
 }
 
 async function submitComposer() {
   const body = composed()
+  const publishAt = localToIso($('publish-at').value)
   if (editing) {
-    await api('PATCH', `/v1/stories/${story.id}/updates/${editing.id}`, body)
+    const patch = { ...body }
+    const correction = $('correction').value.trim()
+    if (editing.status === 'published' && correction) patch.correction = correction
+    if (editing.status !== 'published' && publishAt && publishAt !== editing.publishAt)
+      patch.publishAt = publishAt
+    await api('PATCH', `/v1/stories/${story.id}/updates/${editing.id}`, patch)
     resetComposer()
     await loadUpdates()
-    return notify('Update saved.')
+    return notify(patch.correction ? 'Correction published.' : 'Update saved.')
   }
-  const post = { ...body, pinned: $('pin').checked }
+  const post = { ...body, ...(publishAt ? { publishAt } : { pinned: $('pin').checked }) }
   const json = JSON.stringify(post)
   // The same content keeps its Idempotency-Key, so a retry (or a second click) never posts twice;
   // changed content is a new post and gets a new key.
   if (lastAttempt?.json !== json) lastAttempt = { json, idempotencyKey: crypto.randomUUID() }
-  await api('POST', `/v1/stories/${story.id}/updates`, post, {
+  const created = await api('POST', `/v1/stories/${story.id}/updates`, post, {
     'Idempotency-Key': lastAttempt.idempotencyKey,
   })
   resetComposer()
   await refresh()
-  notify('Update posted.')
+  notify(
+    created.status === 'submitted'
+      ? 'Submitted: it waits for an editor.'
+      : created.status === 'scheduled'
+        ? `Scheduled for ${new Date(created.publishAt).toLocaleString()}.`
+        : 'Update posted.',
+  )
 }
 
 // ---- wiring
@@ -605,6 +768,24 @@ $('composer').addEventListener('submit', (e) => {
 })
 $('composer').addEventListener('input', renderPreview)
 $('cancel-edit').addEventListener('click', resetComposer)
+$('publish-at').addEventListener('input', tickCountdowns)
+$('people-box').addEventListener('toggle', () => {
+  if ($('people-box').open) act(null, loadPeople)
+})
+$('new-person').addEventListener('submit', (e) => {
+  e.preventDefault()
+  act(e.submitter, async () => {
+    const input = { name: $('np-name').value.trim() }
+    if ($('np-title').value.trim()) input.title = $('np-title').value.trim()
+    if ($('np-avatar').value.trim()) input.avatarUrl = $('np-avatar').value.trim()
+    if ($('np-bio').value.trim()) input.bio = $('np-bio').value.trim()
+    const created = await api('POST', '/v1/people', input)
+    $('new-person').reset()
+    await loadPeople()
+    notify(`${created.name} added.`)
+  })
+})
+startQueueTimers()
 for (const button of document.querySelectorAll('[data-add]')) {
   button.addEventListener('click', () => {
     addBlock(button.dataset.add).querySelector('input, textarea').focus()

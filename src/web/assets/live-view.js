@@ -59,6 +59,25 @@ function localize(scope) {
   }
 }
 
+/** The byline (avatar, name, title): the markup story-page.ts renders on the server. */
+function bylineOf(author) {
+  const node = el('span', 'll-author')
+  if (author.avatarUrl) {
+    const img = document.createElement('img')
+    img.className = 'll-avatar'
+    img.src = author.avatarUrl
+    img.alt = ''
+    img.width = 28
+    img.height = 28
+    img.loading = 'lazy'
+    img.decoding = 'async'
+    node.append(img)
+  }
+  node.append(el('span', 'll-author-name', author.name))
+  if (author.title) node.append(el('span', 'll-author-title', `, ${author.title}`))
+  return node
+}
+
 /** One update as an article: the markup story-page.ts renders on the server. */
 function articleOf(update, pinnedCopy = false) {
   const node = el('article', `ll-update${update.keyEvent ? ' ll-key' : ''}`)
@@ -68,7 +87,7 @@ function articleOf(update, pinnedCopy = false) {
   node.dataset.key = update.keyEvent ? '1' : '0'
   node.dataset.label = labelOf(update)
   const when = el('p', 'll-when')
-  when.append(timeEl(update.publishedAt), ' ', el('span', 'll-author', update.author.name))
+  when.append(timeEl(update.publishedAt), ' ', bylineOf(update.author))
   if (update.keyEvent) when.append(' ', el('span', 'll-badge', 'Key event'))
   if (update.editedAt) {
     const edited = el('span', 'll-edited', 'edited ')
