@@ -125,7 +125,7 @@ export const DEFAULT_LIMITS: Limits = {
   fanoutChunk: 512,
   streamPingIntervalMs: 15_000,
   listenBacklog: 8192,
-  lingerCloseMs: 5000,
+  lingerCloseMs: 30_000,
   streamRetryMs: 2000,
   idempotencyKeyTtlMs: 24 * 3600_000,
   idempotencyPruneIntervalMs: 10 * 60_000,
