@@ -183,7 +183,7 @@ export const DEFAULT_LIMITS: Limits = {
   presenceIntervalMs: 5000,
   presenceExpiryMs: 30_000,
   publicReadTrustMs: 2000,
-  lingerCloseMs: 5000,
+  lingerCloseMs: 30_000,
   streamRetryMs: 2000,
   idempotencyKeyTtlMs: 24 * 3600_000,
   idempotencyPruneIntervalMs: 10 * 60_000,

@@ -29,9 +29,10 @@ export async function listen(service: Service, port: number, host: string): Prom
 /**
  * A lingering close, as nginx does: when an answer (a 413) goes out before the request body was
  * all read, closing the socket at once would make the kernel reset the connection while the
- * client is still sending, and a client that reads only after sending never sees the answer.
- * Instead the server half-closes (FIN after the answer) and keeps reading and discarding until
- * the client closes too, or `lingerMs` passes.
+ * client is still sending, and a client that reads only after sending never sees the answer
+ * (some clients also give up on an upload the server half-closed). Instead the server keeps
+ * reading and discarding the body, closes once it has ended (the answer said `Connection:
+ * close`), and gives up after `lingerMs` in any case.
  */
 function lingerAfterEarlyAnswers(server: Server, lingerMs: number): void {
   const current = new WeakMap<Socket, IncomingMessage>()
@@ -47,8 +48,9 @@ function lingerAfterEarlyAnswers(server: Server, lingerMs: number): void {
       const timer = setTimeout(() => socket.destroy(), lingerMs)
       timer.unref()
       socket.once('close', () => clearTimeout(timer))
+      // The client has the answer and is done sending: close our side, then wait for theirs.
+      req.once('end', () => socket.end())
       socket.once('end', () => socket.destroy())
-      socket.end()
       // The rest of the body flows through the HTTP parser into the request. Whoever was reading
       // it (the web stream the app gave up on) would pause it when full: drop them and discard.
       req.removeAllListeners('data')
