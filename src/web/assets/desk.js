@@ -13,7 +13,7 @@ let lastAttempt = null // {body, idempotencyKey} of the last post, for retries
 let busy = false
 let live = null
 let queue = [] // the story's submitted and scheduled updates
-const queueTimer = null
+let queueTimer = null
 /** Submissions append no event, so the queue is polled; scheduled ones count down every second. */
 const QUEUE_POLL_MS = 5000
 const COUNTDOWN_TICK_MS = 1000
@@ -206,7 +206,7 @@ async function refresh() {
 // ---- reader comments
 
 // Pending comments append no event (readers never see them), so the queue is also read on a timer.
-const QUEUE_POLL_MS = 3000
+const COMMENT_POLL_MS = 3000
 const RULE_WORDS = {
   all_caps: 'capital letters',
   profanity: 'insults or swearing',
@@ -215,7 +215,7 @@ const RULE_WORDS = {
   spelling: 'spelling',
   link: 'link',
 }
-let queueTimer = null
+let commentTimer = null
 
 async function loadComments() {
   if (!story) return
@@ -226,13 +226,13 @@ async function loadComments() {
   ])
   if (story?.id !== id) return
   renderComments(pending.items, published.items)
-  clearTimeout(queueTimer)
-  queueTimer = setTimeout(pollComments, QUEUE_POLL_MS)
+  clearTimeout(commentTimer)
+  commentTimer = setTimeout(pollComments, COMMENT_POLL_MS)
 }
 
 function pollComments() {
   // A redraw would throw away a "Confirm remove" the editor is about to click: wait for it.
-  if (document.querySelector('[data-armed="1"]')) queueTimer = setTimeout(pollComments, QUEUE_POLL_MS)
+  if (document.querySelector('[data-armed="1"]')) commentTimer = setTimeout(pollComments, COMMENT_POLL_MS)
   else loadComments().catch(() => {})
 }
 
