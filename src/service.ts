@@ -125,7 +125,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const comments = await createCommentService({
     settings: config.comments ?? DEFAULT_COMMENT_SETTINGS,
     adminKey: config.adminKey,
-    redisUrl: config.redisUrl,
+    // The limiter speaks to one Redis; on a cluster it counts per instance (docs/comments.md).
+    redisUrl: config.redisCluster ? undefined : config.redisUrl,
     keyPrefix: config.busPrefix,
     db: store.db,
     log,

@@ -220,10 +220,24 @@ let commentTimer = null
 async function loadComments() {
   if (!story) return
   const id = story.id
-  const [pending, published] = await Promise.all([
-    api('GET', `/v1/stories/${id}/comments?status=pending&limit=100`),
-    api('GET', `/v1/stories/${id}/comments?status=published&limit=100`),
-  ])
+  // Off: none accepted, none shown, so nothing to moderate (and no request a contributor's key would be refused).
+  if (story.comments === 'off') {
+    renderComments([], [])
+    return
+  }
+  let pending
+  let published
+  try {
+    ;[pending, published] = await Promise.all([
+      api('GET', `/v1/stories/${id}/comments?status=pending&limit=100`),
+      api('GET', `/v1/stories/${id}/comments?status=published&limit=100`),
+    ])
+  } catch {
+    // A contributor's key may not moderate: the section is not for it (and nothing else waits on it).
+    $('comments').hidden = true
+    return
+  }
+  $('comments').hidden = false
   if (story?.id !== id) return
   renderComments(pending.items, published.items)
   clearTimeout(commentTimer)
