@@ -313,8 +313,10 @@ async function removeComment(comment, button) {
   await loadComments()
 }
 
-$('comments-setting').addEventListener('change', (e) => {
+$('comments-setting').addEventListener('change', async (e) => {
   const comments = e.target.value
+  // A choice made while the story is still loading must not be dropped as a double click would be.
+  while (busy) await new Promise((resolve) => setTimeout(resolve, 50))
   act(e.target, () => patchStory({ comments }, `Comments: ${comments}.`))
 })
 
