@@ -1,37 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { storyTopic } from '../src/events/bus-message.js'
-import { listen } from '../src/listen.js'
-import { createService } from '../src/service.js'
-import { Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js'
+import { type Api, keyFor, makeStory, range, textUpdate } from './helpers/api.js'
 import { LocalRedisCluster } from './helpers/redis-cluster.js'
-import { ADMIN_KEY, type TestServer, type TestServerOptions, testConfig } from './helpers/server.js'
+import { startServer, type TestServer, type TestServerOptions } from './helpers/server.js'
 import { waitFor } from './helpers/wait-for.js'
 import { connectReader, type Reader } from './helpers/ws-client.js'
 
-/** startServer's twin for LIVELINE_REDIS_CLUSTER=1: a real Liveline whose bus is the cluster. */
-async function startOnCluster(seeds: string, options: TestServerOptions): Promise<TestServer> {
-  const config = { ...testConfig({ ...options, redis: seeds }), redisCluster: true }
-  const app = await createService(config, { log: pino({ level: process.env.TEST_LOG ?? 'silent' }) })
-  const port = await listen(app, 0, '127.0.0.1')
-  const url = `http://127.0.0.1:${port}`
-  let stopped = false
-  return {
-    app,
-    port,
-    url,
-    wsUrl: `ws://127.0.0.1:${port}/v1/live`,
-    admin: new Api(url, ADMIN_KEY),
-    api: (key?: string) => new Api(url, key),
-    async stop() {
-      if (stopped) return
-      stopped = true
-      await app.close({ httpGraceMs: 1000 })
-    },
-  }
-}
+/** A real Liveline whose bus is the cluster (LIVELINE_REDIS_CLUSTER=1). */
+const startOnCluster = (seeds: string, options: TestServerOptions) =>
+  startServer({ ...options, redis: seeds, redisCluster: true })
 
 describe('LIVELINE_REDIS_CLUSTER', () => {
   it('reads REDIS_URL as the seed nodes of a cluster, and only with the switch on', () => {

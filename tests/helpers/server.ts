@@ -20,6 +20,8 @@ export const ADMIN_KEY = `ll_test_admin_${'x'.repeat(40)}`
 export interface TestServerOptions {
   /** Use Redis (the shared one unless given) instead of the in-process bus. */
   redis?: boolean | string
+  /** With `redis` naming seed nodes: LIVELINE_REDIS_CLUSTER=1 (the bus is a Redis Cluster). */
+  redisCluster?: boolean
   /** Bus channel prefix: instances that should hear each other share one. */
   busPrefix?: string
   databaseUrl?: string
@@ -52,6 +54,7 @@ export function testConfig(options: TestServerOptions = {}): Config {
     databaseUrl: options.databaseUrl ?? provided('databaseUrl'),
     dataDir: 'memory://',
     redisUrl,
+    redisCluster: options.redisCluster ?? false,
     busPrefix: options.busPrefix ?? `liveline-test:${provided('runId')}:${randomBytes(4).toString('hex')}:`,
     adminKey: ADMIN_KEY,
     adminKeyGenerated: false,
