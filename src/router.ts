@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { cors } from 'hono/cors'
 import { authenticate } from './auth/middleware.js'
 import { keyRoutes } from './auth/routes.js'
 import type { CommentService } from './comments/comment-service.js'
@@ -10,6 +9,7 @@ import { eventRoutes } from './events/routes.js'
 import { feedRoutes } from './feeds/routes.js'
 import { apiReferenceRoutes } from './http/api-reference.js'
 import { compress } from './http/compress.js'
+import { anyOriginCors } from './http/cors.js'
 import type { AppEnv } from './http/env.js'
 import { errorBody, handleError, handleNotFound } from './http/errors.js'
 import { healthRoutes, type Readiness } from './http/health.js'
@@ -24,6 +24,9 @@ import { storyRoutes } from './stories/routes.js'
 import { updateRoutes } from './updates/routes.js'
 import { webRoutes } from './web/routes.js'
 import { webhookRoutes } from './webhooks/routes.js'
+
+/** Methods whose requests may carry a body, and so pass the body limit. */
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 export interface RouterOptions {
   ready: () => Promise<Readiness>
@@ -59,8 +62,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   // Authorization header, never cookies, so allowing any origin exposes nothing extra.
   app.use(
     '/v1/*',
-    cors({
-      origin: '*',
+    anyOriginCors({
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
       exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'ETag', 'Last-Modified'],
@@ -79,11 +81,13 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   const jsonBodyLimit = limitBody(deps.limits.maxBodyBytes)
   // Image uploads get their own, larger limit instead of (not after) the global one.
   const uploadBodyLimit = limitBody(deps.limits.maxUploadBytes)
-  app.use('/v1/*', (c, next) =>
-    c.req.method === 'POST' && c.req.path === MEDIA_UPLOAD_PATH
+  app.use('/v1/*', (c, next) => {
+    // A read has no body to limit; asking a GET for its body would build a whole Request per read.
+    if (!METHODS_WITH_BODY.has(c.req.method)) return next()
+    return c.req.method === 'POST' && c.req.path === MEDIA_UPLOAD_PATH
       ? uploadBodyLimit(c, next)
-      : jsonBodyLimit(c, next),
-  )
+      : jsonBodyLimit(c, next)
+  })
   // Before authentication, so a key check that fails for now (database down) is a retry too.
   app.use('/v1/stories/:story/stream', retryStreamWhenUnavailable(deps.limits.streamRetryMs))
   app.use('/v1/*', authenticate())

@@ -232,3 +232,31 @@ describe('LIVELINE_PUBLIC_URL', () => {
     }
   })
 })
+
+describe('the API from another origin (CORS)', () => {
+  test('every kind of answer carries the origin and the headers a script may read', async () => {
+    const story = await makeStory(editor, { status: 'live' })
+    const origin = { Origin: 'https://cms.example' }
+    const answers = {
+      'cached public read': (await page(`/v1/stories/${story.id}`, origin)).headers,
+      feed: (await page(`/v1/stories/${story.id}/feed.atom`, origin)).headers,
+      error: (await page('/v1/stories/no-such-story', origin)).headers,
+      post: (await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('Hi'), origin)).headers,
+    }
+    for (const [answer, headers] of Object.entries(answers)) {
+      expect(headers.get('access-control-allow-origin'), answer).toBe('*')
+      expect(headers.get('access-control-expose-headers'), answer).toContain('ETag')
+      expect(headers.get('x-request-id'), answer).toBeTruthy()
+    }
+    // The event stream, which EventSource opens from the reader's page on another origin.
+    const controller = new AbortController()
+    const stream = await fetch(`${server.url}/v1/stories/${story.id}/stream`, {
+      headers: { Origin: 'https://cms.example' },
+      signal: controller.signal,
+    })
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    expect(stream.headers.get('access-control-allow-origin')).toBe('*')
+    expect(stream.headers.get('x-request-id')).toBeTruthy()
+    controller.abort()
+  })
+})

@@ -98,9 +98,11 @@ export function compress(options: { minBytes?: number } = {}): MiddlewareHandler
     }
     if (!isCompressible(res.headers.get('Content-Type'))) return
     varyOnEncoding(res.headers)
-    if (!coding || !res.body || res.status === 204 || res.status === 206) return
+    if (!coding || res.status === 204 || res.status === 206) return
+    // Headers before the body: asking for `res.body` turns a ready answer into a stream.
     if (res.headers.has('Content-Encoding') || /no-transform/i.test(res.headers.get('Cache-Control') ?? ''))
       return
+    if (!res.body) return
     const declared = Number(res.headers.get('Content-Length') ?? Number.NaN)
     if (declared < minBytes) return
     const bytes = new Uint8Array(await res.arrayBuffer())

@@ -93,7 +93,8 @@ export function streamRoutes(streams: EventStreams) {
         const { code, message } = stream.refusal
         throw new AppError(REFUSAL_CODE[code], message)
       }
-      return new Response(stream.body, { headers: STREAM_HEADERS })
+      // Through the context, so the headers set before the handler (CORS, X-Request-Id) come along.
+      return c.body(stream.body, 200, STREAM_HEADERS)
     },
   )
 
