@@ -291,6 +291,9 @@ describe('edits and deletes', () => {
   })
 })
 
+/** A live feed: feed readers come back within 30 s; a CDN keeps it briefly and serves stale while it asks. */
+const LIVE_CACHE_CONTROL = 'public, max-age=30, s-maxage=5, stale-while-revalidate=30'
+
 describe('conditional GET', () => {
   it('answers 304 to a matching If-None-Match, and 200 with a new ETag after a change', async () => {
     const { story } = await storyWithUpdates()
@@ -300,13 +303,13 @@ describe('conditional GET', () => {
       const etag = first.headers.get('etag')!
       expect(etag).toMatch(/^"[^"]+"$/)
       expect(first.headers.get('last-modified')).toMatch(HTTP_DATE)
-      expect(first.headers.get('cache-control')).toBe('public, max-age=30')
+      expect(first.headers.get('cache-control')).toBe(LIVE_CACHE_CONTROL)
       const again = await feed(path, { 'If-None-Match': etag })
       expect(again.status).toBe(304)
       expect(again.text).toBe('')
       expect(again.headers.get('etag')).toBe(etag)
       expect(again.headers.get('last-modified')).toBe(first.headers.get('last-modified'))
-      expect(again.headers.get('cache-control')).toBe('public, max-age=30')
+      expect(again.headers.get('cache-control')).toBe(LIVE_CACHE_CONTROL)
       // A list and a weak form of it match too (If-None-Match uses the weak comparison).
       expect((await feed(path, { 'If-None-Match': `"other", W/${etag}` })).status).toBe(304)
       expect((await feed(path, { 'If-None-Match': '"other"' })).status).toBe(200)
@@ -429,7 +432,18 @@ describe('drafts', () => {
     await editor.patch(`/v1/stories/${story.id}`, { status: 'ended' })
     const res = await server.api().get(`/v1/stories/${story.id}/feed.json`)
     expect(res.status).toBe(200)
-    expect(res.headers.get('cache-control')).toBe('public, max-age=300')
+    expect(res.headers.get('cache-control')).toBe(
+      'public, max-age=300, s-maxage=5, stale-while-revalidate=30',
+    )
+  })
+
+  it('keeps a feed read with a key out of shared caches', async () => {
+    const { story } = await storyWithUpdates()
+    const res = await editor.get(`/v1/stories/${story.id}/feed.atom`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('private, no-cache')
+    const live = await editor.get('/v1/feed.atom')
+    expect(live.headers.get('cache-control')).toBe('private, no-cache')
   })
 })
 

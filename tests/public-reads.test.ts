@@ -11,7 +11,11 @@ const READS = (story: { id: string; slug: string }) => [
   `/v1/stories/${story.id}`,
   `/v1/stories/${story.id}/updates`,
   `/v1/stories/${story.slug}/updates?limit=5`,
+  `/v1/stories/${story.id}/feed.atom`,
+  `/v1/stories/${story.slug}/feed.json`,
 ]
+/** The feed of every live story: it must move when any one of them does. */
+const LIVE_FEED = '/v1/feed.atom'
 
 async function read(server: TestServer, path: string) {
   const res = await fetch(`${server.url}${path}`)
@@ -32,10 +36,11 @@ async function expectPostShown(
   editor: Api,
   text: string,
 ): Promise<void> {
+  const paths = [...READS(story), LIVE_FEED]
   const cached = new Map<string, string>()
-  for (const path of READS(story)) cached.set(path, (await read(on, path)).body)
+  for (const path of paths) cached.set(path, (await read(on, path)).body)
   await editor.post(`/v1/stories/${story.id}/updates`, textUpdate(text))
-  for (const path of READS(story)) {
+  for (const path of paths) {
     // The story JSON shows the new seq and stamp; the other reads show the update itself.
     const shows = (body: string) => path.endsWith(story.id) || body.includes(text)
     await waitFor(
@@ -71,7 +76,7 @@ describe('public reads, rendered once per story change', () => {
     const editor = await keyFor(a.admin, 'editor')
     const story = await makeStory(editor, { status: 'live' })
     await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('First report from the border'))
-    for (const path of READS(story)) {
+    for (const path of READS(story).filter((p) => !p.includes('/feed.'))) {
       const first = await read(a, path)
       const before = await renders(a)
       const again = await read(a, path)

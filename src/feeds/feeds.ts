@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
-import type { Registry } from 'prom-client'
 import { canSeeStory, type Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { getStoryRowOrThrow } from '../events/event-log.js'
+import {
+  CACHE_CONTROL as CACHE_CONTROL_FOR,
+  SHARED_MAX_AGE_SECONDS,
+  STALE_WHILE_REVALIDATE_SECONDS,
+} from '../http/conditional.js'
 import { type StaticFile, staticFile } from '../http/static-file.js'
+import type { TrustedRead } from '../public-reads/trusted-read.js'
 import type { Queryable } from '../store/db.js'
-import type { StoryRow } from '../store/schema.js'
+import type { StoryRow, StoryStatus } from '../store/schema.js'
 import type { Block } from '../updates/schema.js'
 import { updateTitle } from '../updates/title.js'
 import { renderAtom } from './atom.js'
@@ -35,13 +40,22 @@ export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
   rss: 'application/rss+xml; charset=utf-8',
 }
 
-// A feed of a live story changes by the minute; an ended one only by corrections. Drafts are
-// for the newsroom's keys only and must never sit in a shared cache.
+/**
+ * Public feeds may sit in a shared cache (CDN) briefly and be served stale while it revalidates, as
+ * the pages do; feed readers themselves poll, so a live story's feed asks them back within 30 s and
+ * an ended one (only corrections change it) within 5 minutes. Drafts, and anything read with a key,
+ * never sit in a shared cache.
+ */
 const CACHE_CONTROL = {
-  live: 'public, max-age=30',
-  ended: 'public, max-age=300',
-  draft: 'private, no-cache',
+  live: `public, max-age=30, s-maxage=${SHARED_MAX_AGE_SECONDS}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}`,
+  ended: `public, max-age=300, s-maxage=${SHARED_MAX_AGE_SECONDS}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}`,
+  private: CACHE_CONTROL_FOR.private,
 } as const
+
+function cacheControlFor(status: StoryStatus, principal: Principal | null): string {
+  if (principal !== null || status === 'draft') return CACHE_CONTROL.private
+  return CACHE_CONTROL[status]
+}
 
 const RENDERERS: Record<FeedFormat, (feed: FeedModel) => string> = {
   atom: renderAtom,
@@ -49,20 +63,34 @@ const RENDERERS: Record<FeedFormat, (feed: FeedModel) => string> = {
   rss: renderRss,
 }
 
-/** What the feeds keep between requests: rendered documents (compressed once) and counters. */
+/** A rendered document (compressed once) with the version it shows. */
+interface CachedFeed {
+  file: StaticFile
+  head: FeedHead
+}
+
+/**
+ * What the feeds keep between requests: rendered documents, the set of live stories (read again
+ * only after a story changes somewhere), and counters.
+ */
 export interface FeedState {
-  cache: FeedCache<StaticFile>
+  cache: FeedCache<CachedFeed>
+  liveStories: TrustedRead<LiveStories>
   metrics: FeedMetrics
 }
 
 /** Brotli quality for a feed compressed once per change. */
 const FEED_BROTLI_QUALITY = 6
 
-export function createFeedState(registry: Registry): FeedState {
-  const cache = new FeedCache<StaticFile>({
-    sizeOf: (file) => file.body.length * 2 + file.br.length + file.gzip.length,
+export function createFeedState(deps: Pick<Deps, 'db' | 'metrics' | 'publicReads'>): FeedState {
+  const cache = new FeedCache<CachedFeed>({
+    sizeOf: ({ file }) => file.body.length * 2 + file.br.length + file.gzip.length,
   })
-  return { cache, metrics: createFeedMetrics(registry) }
+  return {
+    cache,
+    liveStories: deps.publicReads.readUntilAnyChange(() => readLiveStories(deps.db)),
+    metrics: createFeedMetrics(deps.metrics.registry),
+  }
 }
 
 export interface FeedArgs {
@@ -91,7 +119,7 @@ interface FeedHead {
   /** The story's seq, or a digest of the live stories' (id, seq) pairs. */
   version: string
   changedAt: Date
-  cacheControl: string
+  status: StoryStatus
 }
 
 interface Rendered {
@@ -100,8 +128,10 @@ interface Rendered {
 }
 
 /**
- * A story's feed. The story row is read first (one indexed query); when its seq says the reader's
- * copy or the cached document is current, no entry is read at all.
+ * A story's feed. An anonymous reader's request is answered from memory while the story's seq (as
+ * the public reads know it, from the bus) matches a kept document; otherwise the story row is read
+ * first (one indexed query), and when its seq says the reader's copy or the kept document is
+ * current, no entry is read at all.
  * @throws AppError('not_found') for an unknown story, or a draft the caller may not see
  * @example await getStoryFeed(deps, state, null, 'rafah-talks', { format: 'atom', limit: 50, baseUrl, conditions: {} })
  */
@@ -112,8 +142,16 @@ export async function getStoryFeed(
   ref: string,
   args: FeedArgs,
 ): Promise<FeedResult> {
+  if (principal === null) {
+    const version = await deps.publicReads.version(ref)
+    const kept =
+      version && version.status !== 'draft'
+        ? state.cache.get(variantOf(version.storyId, args), String(version.seq))
+        : undefined
+    if (kept) return fromCache(deps, state, args, principal, kept)
+  }
   const story = await getStoryRowOrThrow(deps.db, principal, ref)
-  return answer(deps, state, args, storyHead(story), async () => {
+  return answer(deps, state, args, principal, storyHead(story), async () => {
     // One snapshot for the story row and its updates, so the document is exactly the story at one seq.
     const snapshot = await deps.db
       .transaction()
@@ -147,9 +185,14 @@ export async function getStoryFeed(
  * digest of the live stories' (id, seq) pairs, so it moves when any of them changes and when a
  * story goes live, ends or is unpublished.
  */
-export async function getLiveFeed(deps: Deps, state: FeedState, args: FeedArgs): Promise<FeedResult> {
-  const live = await readLiveStories(deps.db)
-  return answer(deps, state, args, liveHead(live), async () => {
+export async function getLiveFeed(
+  deps: Deps,
+  state: FeedState,
+  principal: Principal | null,
+  args: FeedArgs,
+): Promise<FeedResult> {
+  const live = await state.liveStories.current()
+  return answer(deps, state, args, principal, liveHead(live), async () => {
     const snapshot = await deps.db
       .transaction()
       .setIsolationLevel('repeatable read')
@@ -194,35 +237,68 @@ async function answer(
   deps: Deps,
   state: FeedState,
   args: FeedArgs,
+  principal: Principal | null,
   head: FeedHead,
   render: () => Promise<Rendered>,
 ): Promise<FeedResult> {
   const { format } = args
-  const now = deps.clock()
-  const result = (status: 200 | 304, body: StaticFile | null, h: FeedHead): FeedResult => ({
-    status,
-    body,
-    contentType: FEED_CONTENT_TYPES[format],
-    etag: etagFor(h, args),
-    lastModified: lastModifiedFor(h.changedAt, now).date,
-    cacheControl: h.cacheControl,
-  })
-  if (isNotModified(args.conditions, etagFor(head, args), lastModifiedFor(head.changedAt, now), now)) {
+  if (isCurrent(deps, args, head)) {
     state.metrics.notModified.inc({ format })
-    return result(304, null, head)
+    return result(deps, args, principal, 304, null, head)
   }
-  const variant = `${head.scope}|${format}|${args.limit}|${args.baseUrl}`
-  const cached = state.cache.get(variant, head.version)
-  if (cached !== undefined) {
-    state.metrics.cacheHits.inc({ format })
-    return result(200, cached, head)
-  }
+  const variant = variantOf(head.scope, args)
+  const kept = state.cache.get(variant, head.version)
+  if (kept !== undefined) return fromCache(deps, state, args, principal, kept)
   // The snapshot may be newer than the head read above: it is then what gets cached and described.
   const rendered = await render()
   state.metrics.renders.inc({ format })
-  const body = staticFile(RENDERERS[format](rendered.feed), FEED_CONTENT_TYPES[format], FEED_BROTLI_QUALITY)
-  state.cache.set(variant, rendered.head.version, body)
-  return result(200, body, rendered.head)
+  const file = staticFile(RENDERERS[format](rendered.feed), FEED_CONTENT_TYPES[format], FEED_BROTLI_QUALITY)
+  state.cache.set(variant, rendered.head.version, { file, head: rendered.head })
+  return result(deps, args, principal, 200, file, rendered.head)
+}
+
+/** A kept document: 304 when the reader holds it, else its bytes. */
+function fromCache(
+  deps: Deps,
+  state: FeedState,
+  args: FeedArgs,
+  principal: Principal | null,
+  kept: CachedFeed,
+): FeedResult {
+  if (isCurrent(deps, args, kept.head)) {
+    state.metrics.notModified.inc({ format: args.format })
+    return result(deps, args, principal, 304, null, kept.head)
+  }
+  state.metrics.cacheHits.inc({ format: args.format })
+  return result(deps, args, principal, 200, kept.file, kept.head)
+}
+
+function isCurrent(deps: Deps, args: FeedArgs, head: FeedHead): boolean {
+  const now = deps.clock()
+  return isNotModified(args.conditions, etagFor(head, args), lastModifiedFor(head.changedAt, now), now)
+}
+
+function result(
+  deps: Deps,
+  args: FeedArgs,
+  principal: Principal | null,
+  status: 200 | 304,
+  body: StaticFile | null,
+  head: FeedHead,
+): FeedResult {
+  return {
+    status,
+    body,
+    contentType: FEED_CONTENT_TYPES[args.format],
+    etag: etagFor(head, args),
+    lastModified: lastModifiedFor(head.changedAt, deps.clock()).date,
+    cacheControl: cacheControlFor(head.status, principal),
+  }
+}
+
+/** One kept document per scope (story or all-live), format, length and base URL. */
+function variantOf(scope: string, args: FeedArgs): string {
+  return `${scope}|${args.format}|${args.limit}|${args.baseUrl}`
 }
 
 /**
@@ -242,7 +318,7 @@ function storyHead(story: StoryRow): FeedHead {
     scope: story.id,
     version: String(story.seq),
     changedAt: changedAt(story),
-    cacheControl: CACHE_CONTROL[story.status],
+    status: story.status,
   }
 }
 
@@ -261,7 +337,7 @@ function liveHead(live: LiveStories): FeedHead {
     .update(live.stories.map((s) => `${s.id}:${s.seq}`).join(','))
     .digest('hex')
     .slice(0, 16)
-  return { scope: 'live', version, changedAt: live.changedAt, cacheControl: CACHE_CONTROL.live }
+  return { scope: 'live', version, changedAt: live.changedAt, status: 'live' }
 }
 
 function newest(dates: Array<Date | null>): Date {

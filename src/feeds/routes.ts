@@ -53,7 +53,7 @@ function send(c: Context<AppEnv>, feed: FeedResult): Response {
   // Compressed once, when the document was rendered; the compress middleware leaves it alone.
   c.header('ETag', encodedEtag(feed.etag, coding))
   c.header('Content-Encoding', coding)
-  return c.body(new Uint8Array(feed.body[coding]), 200)
+  return c.body(feed.body[coding] as Uint8Array<ArrayBuffer>, 200)
 }
 
 function routeDoc(
@@ -83,7 +83,7 @@ function routeDoc(
 /** Atom, JSON Feed and RSS for each story and for all live stories. */
 export function feedRoutes(deps: Deps) {
   const app = new Hono<AppEnv>()
-  const state = createFeedState(deps.metrics.registry)
+  const state = createFeedState(deps)
 
   for (const format of FEED_FORMATS) {
     app.get(
@@ -102,7 +102,8 @@ export function feedRoutes(deps: Deps) {
       describe(routeDoc('getLiveFeed', format, 'Updates from all live stories', {})),
       validate('query', FeedQuery),
       async (c) => {
-        return send(c, await getLiveFeed(c.var.deps, state, feedArgs(c, format, c.req.valid('query').limit)))
+        const args = feedArgs(c, format, c.req.valid('query').limit)
+        return send(c, await getLiveFeed(c.var.deps, state, c.var.principal, args))
       },
     )
   }

@@ -3,7 +3,8 @@ import type { Deps } from '../deps.js'
 import { decodeStoryChange, STORY_CHANGES_TOPIC } from '../events/bus-message.js'
 import { readStoryByRef } from '../events/event-log.js'
 import { type StaticFile, staticFile } from '../http/static-file.js'
-import { StoryVersions } from './story-versions.js'
+import { type StoryVersion, StoryVersions } from './story-versions.js'
+import { TrustedRead } from './trusted-read.js'
 
 /** Rendered answers kept per instance; past either bound the least recently used go first. */
 export const PUBLIC_READS_MAX_ENTRIES = 2000
@@ -39,12 +40,16 @@ export class PublicReads {
   readonly #entries = new Map<string, Entry>()
   readonly #maxEntries: number
   readonly #maxBytes: number
-  readonly #deps: Pick<Deps, 'metrics' | 'log'>
+  readonly #deps: Pick<Deps, 'metrics' | 'log' | 'clock'>
+  readonly #trustMs: number
+  /** Reads that any story's change makes stale (e.g. the set of live stories). */
+  readonly #anyChange = new Set<TrustedRead<unknown>>()
   #bytes = 0
   #unsubscribe: (() => void) | null = null
 
   constructor(deps: Pick<Deps, 'db' | 'metrics' | 'log' | 'clock'>, options: PublicReadsOptions) {
     this.#deps = deps
+    this.#trustMs = options.trustMs
     this.#maxEntries = options.maxEntries ?? PUBLIC_READS_MAX_ENTRIES
     this.#maxBytes = options.maxBytes ?? PUBLIC_READS_MAX_BYTES
     this.#versions = new StoryVersions({
@@ -58,13 +63,34 @@ export class PublicReads {
   async start(bus: Bus): Promise<void> {
     this.#unsubscribe = await bus.subscribe(STORY_CHANGES_TOPIC, (message) => {
       const change = decodeStoryChange(message)
-      if (change) this.#versions.changed(change.storyId, change.seq, change.status)
+      if (!change) return
+      this.#versions.changed(change.storyId, change.seq, change.status)
+      for (const read of this.#anyChange) read.invalidate()
     })
   }
 
   close(): void {
     this.#unsubscribe?.()
     this.#unsubscribe = null
+  }
+
+  /**
+   * Story `ref` (id or slug) at its current seq, from memory while trusted: what a read with a
+   * cache of its own (the feeds) checks instead of querying the story row.
+   */
+  version(ref: string): Promise<StoryVersion | undefined> {
+    return this.#versions.current(ref)
+  }
+
+  /**
+   * `read`, kept until any story changes (or the trust bound passes): for answers that span
+   * stories, such as the all-live feed's set of live stories.
+   * @example const liveStories = publicReads.readUntilAnyChange(() => readLiveStories(db))
+   */
+  readUntilAnyChange<T>(read: () => Promise<T>): TrustedRead<T> {
+    const trusted = new TrustedRead({ read, trustMs: this.#trustMs, clock: this.#deps.clock })
+    this.#anyChange.add(trusted as TrustedRead<unknown>)
+    return trusted
   }
 
   /**
