@@ -1,15 +1,20 @@
-import type { IncomingMessage, Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { createAdaptorServer } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 import type { Service } from './service.js'
 
 /**
- * Binds a Service to a port: HTTP through Hono's Node adapter, upgrades to the live endpoint.
- * Shutdown stays with the service: `service.close()` stops this server too.
+ * Binds a Service to a port: ready answers first (public reads kept as sent), everything else
+ * through Hono's Node adapter, upgrades to the live endpoint. Shutdown stays with the service:
+ * `service.close()` stops this server too.
  * @example const port = await listen(service, 0, '127.0.0.1')
  */
 export async function listen(service: Service, port: number, host: string): Promise<number> {
-  const server = createAdaptorServer({ fetch: service.fetch }) as Server
+  const route = getRequestListener(service.fetch)
+  const { readyAnswers } = service
+  const server = createServer((req, res) => {
+    if (!readyAnswers.serve(req, res)) void route(req, res)
+  })
   server.on('upgrade', service.handleUpgrade)
   lingerAfterEarlyAnswers(server, service.deps.limits.lingerCloseMs)
   // A client that opens a connection and never finishes its headers must not hold it forever.

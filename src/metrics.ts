@@ -58,6 +58,12 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers,
     }),
+    readyAnswers: new Counter({
+      name: 'liveline_ready_answers_total',
+      help: 'Public reads (pages, fragments, story, updates, feeds) sent again as kept, before the router',
+      labelNames: ['status'] as const,
+      registers,
+    }),
     liveLogReads: new Counter({
       name: 'liveline_live_log_reads_total',
       help: 'Reads of the database by the live path (story lookups, positions, events, heads)',

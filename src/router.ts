@@ -100,7 +100,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   app.route('/v1', eventRoutes())
   app.route('/v1', streamRoutes(options.streams))
   app.route('/v1', presenceRoutes(options.presence))
-  app.route('/v1', feedRoutes(deps))
+  app.route('/v1', feedRoutes())
   app.route('/v1', webhookRoutes())
   app.route('/v1', mediaUploadRoutes(deps))
   app.route('/', mediaFileRoutes())

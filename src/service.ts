@@ -11,6 +11,7 @@ import { type CommentService, createCommentService } from './comments/comment-se
 import { type Config, DEFAULT_COMMENT_SETTINGS } from './config.js'
 import type { Deps } from './deps.js'
 import type { Readiness } from './http/health.js'
+import { ReadyAnswers } from './http/ready-answers.js'
 import { newId } from './lib/ids.js'
 import { Signal } from './lib/signal.js'
 import { type Clock, systemClock } from './lib/time.js'
@@ -32,6 +33,8 @@ import { WebhookWorker } from './webhooks/worker.js'
 export interface Service {
   /** Web-standard handler for every HTTP route. */
   fetch: (request: Request) => Response | Promise<Response>
+  /** Public reads kept as sent, answered before the router while current (listen() serves them). */
+  readyAnswers: ReadyAnswers
   /** Node's 'upgrade' handler for the `/v1/live` websocket. */
   handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
   ready: () => Promise<Readiness>
@@ -188,8 +191,14 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     if (!overrides.store) await store.close()
   }
 
+  const readyAnswers = new ReadyAnswers(deps)
   return {
-    fetch: app.fetch,
+    async fetch(request) {
+      const response = await app.fetch(request)
+      readyAnswers.record(request, response)
+      return response
+    },
+    readyAnswers,
     handleUpgrade: (req, socket, head) => live.handleUpgrade(req, socket, head),
     ready,
     attach(s) {

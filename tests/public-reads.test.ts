@@ -22,11 +22,20 @@ async function read(server: TestServer, path: string) {
   return { status: res.status, etag: res.headers.get('etag'), body: await res.text() }
 }
 
+/** Renders, and answers from memory: from the public read cache (hit) or sent as kept (ready). */
 async function renders(server: TestServer): Promise<{ hit: number; render: number }> {
   const text = (await server.api().get('/metrics')).body as string
-  const count = (result: string) =>
-    Number(new RegExp(`liveline_public_reads_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0)
-  return { hit: count('hit'), render: count('render') }
+  const count = (metric: string, label: string) =>
+    [...text.matchAll(new RegExp(`${metric}\\{${label}\\} (\\d+)`, 'g'))].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    )
+  return {
+    hit:
+      count('liveline_public_reads_total', 'result="hit"') +
+      count('liveline_ready_answers_total', 'status="\\d+"'),
+    render: count('liveline_public_reads_total', 'result="render"'),
+  }
 }
 
 /** Caches every read on `on`, posts `text`, then waits until every read there has changed. */
@@ -124,5 +133,75 @@ describe('public reads, rendered once per story change', () => {
         timeoutMs: 3000,
       })
     }
+  })
+})
+
+describe('ready answers: public reads sent again as kept, before the router', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startServer({ limits: { publicReadTrustMs: 600_000 } })
+  })
+  afterAll(() => server.stop())
+
+  const ready = async () => {
+    const text = (await server.api().get('/metrics')).body as string
+    return [...text.matchAll(/liveline_ready_answers_total\{status="(\d+)"\} (\d+)/g)].reduce(
+      (counts, [, status, n]) => ({ ...counts, [status!]: Number(n) }),
+      {} as Record<string, number>,
+    )
+  }
+
+  it('answers exactly what the router answered, per coding, with a 304 for the holder, and stops at a change', async () => {
+    const editor = await keyFor(server.admin, 'editor')
+    const story = await makeStory(editor, { status: 'live' })
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('Talks are off'))
+    for (const path of [...READS(story), LIVE_FEED]) {
+      for (const coding of ['', 'gzip', 'br']) {
+        const headers = { 'Accept-Encoding': coding, 'X-Request-Id': 'reader-1' }
+        const get = async () => {
+          const res = await fetch(`${server.url}${path}`, { headers })
+          return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() }
+        }
+        const first = await get()
+        const before = await ready()
+        const again = await get()
+        expect((await ready())['200'] ?? 0, `${path} ${coding}`).toBe((before['200'] ?? 0) + 1)
+        const { date: _d1, ...firstHeaders } = first.headers
+        const { date: _d2, ...againHeaders } = again.headers
+        expect(again.body, `${path} ${coding}`).toBe(first.body)
+        expect(againHeaders, `${path} ${coding}`).toEqual(firstHeaders)
+        expect(againHeaders['x-request-id']).toBe('reader-1')
+        // The holder of this answer: once through the router, then ready.
+        const etag = first.headers.etag!
+        for (let i = 0; i < 2; i++) {
+          const res = await fetch(`${server.url}${path}`, { headers: { ...headers, 'If-None-Match': etag } })
+          expect(res.status).toBe(304)
+          expect(res.headers.get('etag')).toBe(etag)
+          expect(await res.text()).toBe('')
+        }
+        expect((await ready())['304'] ?? 0, `${path} ${coding}`).toBeGreaterThan(before['304'] ?? 0)
+      }
+    }
+    // A post makes every kept answer stale at once (the bus hint), on this instance too.
+    await expectPostShown(server, story, editor, 'Talks resume in Washington')
+  })
+
+  it('never keeps what a key unlocks, and serves a draft to no one', async () => {
+    const editor = await keyFor(server.admin, 'editor')
+    const story = await makeStory(editor, { status: 'live' })
+    await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('Soon withdrawn'))
+    for (const path of READS(story)) {
+      await read(server, path)
+      await read(server, path)
+    }
+    const keyed = await editor.get(`/v1/stories/${story.id}`)
+    expect(keyed.headers.get('cache-control')).toBe('private, no-cache')
+    await editor.patch(`/v1/stories/${story.id}`, { status: 'draft' })
+    for (const path of READS(story)) {
+      await waitFor(`${path} to be gone`, async () => (await read(server, path)).status === 404)
+    }
+    // The editor still sees the draft with the key, and nothing kept leaks to the public.
+    expect((await editor.get(`/v1/stories/${story.id}`)).status).toBe(200)
+    expect((await read(server, `/v1/stories/${story.id}`)).status).toBe(404)
   })
 })

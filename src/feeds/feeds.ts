@@ -110,6 +110,11 @@ export interface FeedResult {
   etag: string
   lastModified: Date
   cacheControl: string
+  /**
+   * For an anonymous reader: true while this answer is still what a request would get now
+   * (checked without waiting), so it may be sent again as it is. Null: do not keep it.
+   */
+  isCurrent: (() => boolean) | null
 }
 
 /** The cheap part: what version a feed is at, read without touching its entries. */
@@ -148,10 +153,11 @@ export async function getStoryFeed(
       version && version.status !== 'draft'
         ? state.cache.get(variantOf(version.storyId, args), String(version.seq))
         : undefined
-    if (kept) return fromCache(deps, state, args, principal, kept)
+    if (kept) return keepable(deps, principal, fromCache(deps, state, args, principal, kept), kept.head)
   }
   const story = await getStoryRowOrThrow(deps.db, principal, ref)
-  return answer(deps, state, args, principal, storyHead(story), async () => {
+  const head = storyHead(story)
+  const feed = await answer(deps, state, args, principal, head, async () => {
     // One snapshot for the story row and its updates, so the document is exactly the story at one seq.
     const snapshot = await deps.db
       .transaction()
@@ -178,6 +184,14 @@ export async function getStoryFeed(
       },
     }
   })
+  return keepable(deps, principal, feed, head)
+}
+
+/** A story feed's answer may be kept while the story is still at the seq it shows. */
+function keepable(deps: Deps, principal: Principal | null, feed: FeedResult, head: FeedHead): FeedResult {
+  if (principal !== null || head.status === 'draft') return feed
+  const seq = Number(head.version)
+  return { ...feed, isCurrent: () => deps.publicReads.isCurrent(head.scope, seq) }
 }
 
 /**
@@ -192,7 +206,8 @@ export async function getLiveFeed(
   args: FeedArgs,
 ): Promise<FeedResult> {
   const live = await state.liveStories.current()
-  return answer(deps, state, args, principal, liveHead(live), async () => {
+  const head = liveHead(live)
+  const feed = await answer(deps, state, args, principal, head, async () => {
     const snapshot = await deps.db
       .transaction()
       .setIsolationLevel('repeatable read')
@@ -230,6 +245,9 @@ export async function getLiveFeed(
       },
     }
   })
+  // Kept while no story has changed since the set was read, if this answer shows that set.
+  if (principal !== null || feed.etag !== etagFor(head, args)) return feed
+  return { ...feed, isCurrent: () => state.liveStories.peek() === live }
 }
 
 /** Conditional GET, then the cache, then (only on a miss) a render that reads the entries. */
@@ -293,6 +311,7 @@ function result(
     etag: etagFor(head, args),
     lastModified: lastModifiedFor(head.changedAt, deps.clock()).date,
     cacheControl: cacheControlFor(head.status, principal),
+    isCurrent: null,
   }
 }
 

@@ -5,6 +5,7 @@ import { publicBaseUrl } from '../http/base-url.js'
 import { encodedEtag, negotiateEncoding } from '../http/compress.js'
 import type { AppEnv } from '../http/env.js'
 import { describe, type OperationDoc } from '../http/openapi.js'
+import { markReady } from '../http/ready-answers.js'
 import { INVALID, STORY_NOT_FOUND } from '../http/responses.js'
 import { validate } from '../http/validate.js'
 import {
@@ -12,6 +13,7 @@ import {
   FEED_CONTENT_TYPES,
   type FeedArgs,
   type FeedResult,
+  type FeedState,
   getLiveFeed,
   getStoryFeed,
 } from './feeds.js'
@@ -45,10 +47,12 @@ function send(c: Context<AppEnv>, feed: FeedResult): Response {
   c.header('ETag', feed.etag)
   c.header('Last-Modified', feed.lastModified.toUTCString())
   c.header('Cache-Control', feed.cacheControl)
-  if (feed.status === 304 || !feed.body) return c.body(null, 304)
+  const coding = negotiateEncoding(c.req.header('Accept-Encoding'))
+  const body = feed.status === 304 || !feed.body ? null : coding ? feed.body[coding] : feed.body.body
+  if (feed.isCurrent) markReady(c, { isCurrent: feed.isCurrent, body, coding })
+  if (!feed.body || body === null) return c.body(null, 304)
   c.header('Content-Type', feed.contentType)
   c.header('Vary', 'Accept-Encoding')
-  const coding = negotiateEncoding(c.req.header('Accept-Encoding'))
   if (!coding) return c.body(feed.body.body, 200)
   // Compressed once, when the document was rendered; the compress middleware leaves it alone.
   c.header('ETag', encodedEtag(feed.etag, coding))
@@ -81,9 +85,14 @@ function routeDoc(
 }
 
 /** Atom, JSON Feed and RSS for each story and for all live stories. */
-export function feedRoutes(deps: Deps) {
+export function feedRoutes() {
   const app = new Hono<AppEnv>()
-  const state = createFeedState(deps)
+  // Made on the first request: building the routes (for the OpenAPI document) needs no database.
+  let kept: FeedState | undefined
+  const state = (deps: Deps) => {
+    kept ??= createFeedState(deps)
+    return kept
+  }
 
   for (const format of FEED_FORMATS) {
     app.get(
@@ -92,7 +101,10 @@ export function feedRoutes(deps: Deps) {
       validate('query', FeedQuery),
       async (c) => {
         const args = feedArgs(c, format, c.req.valid('query').limit)
-        return send(c, await getStoryFeed(c.var.deps, state, c.var.principal, c.req.param('story'), args))
+        return send(
+          c,
+          await getStoryFeed(c.var.deps, state(c.var.deps), c.var.principal, c.req.param('story'), args),
+        )
       },
     )
   }
@@ -103,7 +115,7 @@ export function feedRoutes(deps: Deps) {
       validate('query', FeedQuery),
       async (c) => {
         const args = feedArgs(c, format, c.req.valid('query').limit)
-        return send(c, await getLiveFeed(c.var.deps, state, c.var.principal, args))
+        return send(c, await getLiveFeed(c.var.deps, state(c.var.deps), c.var.principal, args))
       },
     )
   }

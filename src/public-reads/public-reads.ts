@@ -14,6 +14,12 @@ export const PUBLIC_READS_MAX_STORIES = 10_000
 /** Brotli quality for an answer compressed once per story change (higher than per request). */
 const CACHED_BROTLI_QUALITY = 6
 
+/** A kept answer, and how to tell (without waiting) that it still shows the story as it is. */
+export interface PublicAnswer {
+  file: StaticFile
+  isCurrent: () => boolean
+}
+
 interface Entry {
   seq: number
   file: StaticFile
@@ -103,16 +109,17 @@ export class PublicReads {
     variant: string,
     contentType: string,
     render: (storyId: string) => Promise<string>,
-  ): Promise<StaticFile | null> {
+  ): Promise<PublicAnswer | null> {
     const version = await this.#versions.current(ref)
     if (!version || version.status === 'draft') return null
-    const key = `${version.storyId}|${variant}`
+    const { storyId } = version
+    const key = `${storyId}|${variant}`
     const entry = this.#entries.get(key)
     if (entry && entry.seq === version.seq) {
       this.#entries.delete(key)
       this.#entries.set(key, entry)
       this.#deps.metrics.publicReads.inc({ result: 'hit' })
-      return entry.file
+      return { file: entry.file, isCurrent: () => this.isCurrent(storyId, entry.seq) }
     }
     this.#deps.metrics.publicReads.inc({ result: 'render' })
     // Rendered after the version was read, so it shows at least that seq: a newer state tagged
@@ -120,7 +127,12 @@ export class PublicReads {
     const seq = version.seq
     const file = staticFile(await render(version.storyId), contentType, CACHED_BROTLI_QUALITY)
     this.#store(key, { seq, file, bytes: file.body.length + file.br.length + file.gzip.length })
-    return file
+    return { file, isCurrent: () => this.isCurrent(storyId, seq) }
+  }
+
+  /** True while story `storyId` is trusted to be at `seq` and public (see StoryVersions). */
+  isCurrent(storyId: string, seq: number): boolean {
+    return this.#versions.isCurrent(storyId, seq)
   }
 
   #store(key: string, entry: Entry): void {

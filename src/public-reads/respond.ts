@@ -17,6 +17,6 @@ export async function respondFromCache(
   render: (storyId: string) => Promise<string>,
 ): Promise<Response | null> {
   if (c.var.principal !== null) return null
-  const file = await c.var.deps.publicReads.answer(ref, variant, contentType, render)
-  return file && serveStaticFile(c, file, CACHE_CONTROL.public)
+  const answer = await c.var.deps.publicReads.answer(ref, variant, contentType, render)
+  return answer && serveStaticFile(c, answer.file, CACHE_CONTROL.public, answer.isCurrent)
 }

@@ -80,6 +80,20 @@ export class StoryVersions {
     return version
   }
 
+  /**
+   * True while story `storyId` is still trusted at `seq` and public: what an answer rendered at
+   * that seq checks, without waiting, before it is sent again.
+   */
+  isCurrent(storyId: string, seq: number): boolean {
+    const known = this.#byId.get(storyId)
+    return (
+      known !== undefined &&
+      known.seq === seq &&
+      known.status !== 'draft' &&
+      this.#clock().getTime() - known.confirmedAt < this.#trustMs
+    )
+  }
+
   /** A change committed somewhere (a bus hint): newer seqs win, older or repeated ones are ignored. */
   changed(storyId: string, seq: number, status: StoryStatus): void {
     const known = this.#byId.get(storyId)

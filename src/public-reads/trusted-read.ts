@@ -21,8 +21,8 @@ export class TrustedRead<T> {
   }
 
   current(): Promise<T> {
-    const kept = this.#value
-    if (kept && this.#clock().getTime() - kept.readAt < this.#trustMs) return Promise.resolve(kept.value)
+    const kept = this.peek()
+    if (kept !== undefined) return Promise.resolve(kept)
     if (!this.#reading) {
       const epoch = this.#epoch
       const readAt = this.#clock().getTime()
@@ -37,6 +37,12 @@ export class TrustedRead<T> {
       reading.then(done, done)
     }
     return this.#reading
+  }
+
+  /** The kept value while it is trusted, without reading: undefined when `current()` would read. */
+  peek(): T | undefined {
+    const kept = this.#value
+    return kept && this.#clock().getTime() - kept.readAt < this.#trustMs ? kept.value : undefined
   }
 
   /** Something changed: the next `current()` reads again. */

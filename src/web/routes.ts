@@ -107,7 +107,7 @@ export function webRoutes(): Hono<AppEnv> {
           renderStoryPage(await loadStoryView(c.var.deps, story, cursor?.output), base)
         if (!cursor) {
           const cached = await c.var.deps.publicReads.answer(slug, `page|${base}`, HTML, render)
-          if (cached) return serveStaticFile(c, cached, CACHE_CONTROL.public)
+          if (cached) return serveStaticFile(c, cached.file, CACHE_CONTROL.public, cached.isCurrent)
         }
         return sendConditional(c, await render(slug), HTML, 'public')
       } catch (err) {
@@ -145,7 +145,7 @@ export function webRoutes(): Hono<AppEnv> {
           HTML,
           render,
         )
-        if (cached) return serveStaticFile(c, cached, CACHE_CONTROL.public)
+        if (cached) return serveStaticFile(c, cached.file, CACHE_CONTROL.public, cached.isCurrent)
         return sendConditional(c, await render(c.req.param('slug')), HTML, 'public')
       } catch (err) {
         if (isNotFound(err)) return c.html('<p>This live story does not exist.</p>', 404)

@@ -1,0 +1,157 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Context } from 'hono'
+import { routePath } from 'hono/route'
+import type { Deps } from '../deps.js'
+import { type ContentCoding, negotiateEncoding } from './compress.js'
+import { logRequest, requestIdFor } from './middleware/request-log.js'
+
+/** Answers kept ready, per instance; past this the least recently used go first. */
+export const READY_ANSWERS_MAX_ENTRIES = 4096
+/** Longer request targets are not kept (they are not what crowds of readers ask for). */
+export const READY_ANSWERS_MAX_TARGET_LENGTH = 1024
+
+/** What a route says about an answer it built from a cache: how to tell it is still current. */
+export interface ReadyMark {
+  /** The route pattern, for the request log and metrics. */
+  route?: string
+  /** True while the answer is still what the route would build now (cheap, synchronous). */
+  isCurrent: () => boolean
+  /** The bytes the route sent, in `coding` (null: identity); null for a 304. */
+  body: Uint8Array | string | null
+  coding: ContentCoding | null
+}
+
+interface Recorded {
+  isCurrent: () => boolean
+  route: string
+  etag: string
+  /** Status 200: flat [name, value, …] as Node's writeHead takes them, without X-Request-Id. */
+  ok: { headers: string[]; body: Uint8Array } | null
+  /** The 304 a client holding `etag` gets. */
+  notModified: { headers: string[] } | null
+}
+
+type Log = Pick<Deps, 'log' | 'metrics'>
+
+const marks = new WeakMap<Request, ReadyMark>()
+
+/**
+ * Called by a route that answered an anonymous read from a cache it keeps current: the answer may
+ * be kept ready and sent again, without the router, for as long as `mark.isCurrent()` holds.
+ */
+export function markReady(c: Context, mark: ReadyMark): void {
+  marks.set(c.req.raw, { ...mark, route: routePath(c, -1) })
+}
+
+/**
+ * Ready answers: the public reads a crowd asks for, kept as the exact status, headers and bytes
+ * the router answered, and sent straight from Node's request event while the route's own check
+ * says they are current. The router costs more per request than a cached page's lookup (a
+ * Request and Response object, Headers, the middleware chain): this is the lookup alone, as a
+ * static file server would answer. Anything not kept, or no longer current, goes to the router,
+ * which keeps it again. Only GETs without credentials or date conditions are answered here; the
+ * key includes what the answer depends on (Host, X-Forwarded-Proto, the target, the coding).
+ */
+export class ReadyAnswers {
+  readonly #entries = new Map<string, Recorded>()
+  readonly #maxEntries: number
+  readonly #log: Log
+
+  constructor(log: Log, options: { maxEntries?: number } = {}) {
+    this.#log = log
+    this.#maxEntries = options.maxEntries ?? READY_ANSWERS_MAX_ENTRIES
+  }
+
+  get size(): number {
+    return this.#entries.size
+  }
+
+  /** Keeps the router's answer to `request` when its route marked it ready. */
+  record(request: Request, response: Response): void {
+    const mark = marks.get(request)
+    if (!mark) return
+    marks.delete(request)
+    const key = keyOf(request.method, headersOf(request), new URL(request.url).pathname + search(request.url))
+    const etag = response.headers.get('ETag')
+    const coding = response.headers.get('Content-Encoding')
+    if (!key || !etag) return
+    const headers: string[] = []
+    for (const [name, value] of response.headers) if (name !== 'x-request-id') headers.push(name, value)
+    const route = mark.route ?? 'unmatched'
+    // Only the bytes the route handed over, as it handed them (nothing re-encoded them since).
+    if (response.status === 200 && mark.body !== null && (coding ?? null) === mark.coding) {
+      const body = typeof mark.body === 'string' ? Buffer.from(mark.body) : mark.body
+      // Set here as the adapter does, so the answer is not sent chunked.
+      headers.push('content-length', String(body.byteLength))
+      this.#store(key, { isCurrent: mark.isCurrent, route, etag, ok: { headers, body }, notModified: null })
+    } else if (response.status === 304) {
+      const kept = this.#entries.get(key)
+      if (kept && kept.etag === etag) kept.notModified = { headers }
+    }
+  }
+
+  /** Answers from a ready answer, or returns false for the router to answer. */
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.#entries.size === 0) return false
+    const started = performance.now()
+    const h = req.headers
+    if (h.authorization !== undefined || h['if-modified-since'] !== undefined) return false
+    const key = keyOf(req.method ?? '', h, req.url ?? '')
+    const kept = key && this.#entries.get(key)
+    if (!kept) return false
+    if (!kept.isCurrent()) {
+      this.#entries.delete(key)
+      return false
+    }
+    const ifNoneMatch = h['if-none-match']
+    // A client holding exactly this answer gets its 304; any other condition goes to the router.
+    const answer = ifNoneMatch === undefined ? kept.ok : ifNoneMatch === kept.etag ? kept.notModified : null
+    if (!answer) return false
+    // Most recently used last, so the least used go first.
+    this.#entries.delete(key)
+    this.#entries.set(key, kept)
+    const requestId = requestIdFor(h['x-request-id'] as string | undefined)
+    const status = answer === kept.ok ? 200 : 304
+    res.writeHead(status, [...answer.headers, 'x-request-id', requestId])
+    res.end(answer === kept.ok ? kept.ok.body : undefined)
+    this.#log.metrics.readyAnswers.inc({ status })
+    logRequest(this.#log, {
+      requestId,
+      method: 'GET',
+      route: kept.route,
+      path: req.url ?? '',
+      status,
+      seconds: (performance.now() - started) / 1000,
+      keyId: undefined,
+    })
+    return true
+  }
+
+  #store(key: string, entry: Recorded): void {
+    this.#entries.delete(key)
+    this.#entries.set(key, entry)
+    while (this.#entries.size > this.#maxEntries) {
+      this.#entries.delete(this.#entries.keys().next().value as string)
+    }
+  }
+}
+
+function headersOf(request: Request): IncomingHttpHeaders {
+  return {
+    host: request.headers.get('host') ?? undefined,
+    'x-forwarded-proto': request.headers.get('x-forwarded-proto') ?? undefined,
+    'accept-encoding': request.headers.get('accept-encoding') ?? undefined,
+  }
+}
+
+function search(url: string): string {
+  const q = url.indexOf('?')
+  return q === -1 ? '' : url.slice(q)
+}
+
+/** What an answer depends on, besides credentials and conditions (never kept or served here). */
+function keyOf(method: string, h: IncomingHttpHeaders, target: string): string | null {
+  if (method !== 'GET' || target.length > READY_ANSWERS_MAX_TARGET_LENGTH) return null
+  const proto = h['x-forwarded-proto'] ?? ''
+  return `${h.host ?? ''}|${proto}|${negotiateEncoding(h['accept-encoding']) ?? ''}|${target}`
+}
