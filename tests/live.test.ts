@@ -195,6 +195,33 @@ describe('live websocket', () => {
   })
 })
 
+describe('bursts on many stories at once (events that queue go to a reader together)', () => {
+  it('gives every reader of 12 stories each story’s events once, in order, while posts arrive in parallel', async () => {
+    const stories = await Promise.all(Array.from({ length: 12 }, () => makeStory(editor)))
+    const crowd = await Promise.all(Array.from({ length: 20 }, () => reader()))
+    for (const r of crowd) for (const s of stories) await r.subscribe(s.id)
+    const perStory = 15
+    // Every story's posts in waves of three at once (more would wait on the story's lock): the
+    // fan-out of one event is still running when the next arrive.
+    await Promise.all(
+      stories.map(async (s) => {
+        for (let wave = 0; wave < perStory / 3; wave++) {
+          const posts = [0, 1, 2].map((i) =>
+            editor.post(`/v1/stories/${s.id}/updates`, textUpdate(`burst ${wave}.${i}`)),
+          )
+          for (const res of await Promise.all(posts)) expect(res.status).toBe(201)
+        }
+      }),
+    )
+    await Promise.all(
+      crowd.map((r) =>
+        r.waitFor((x) => stories.every((s) => x.seqs(s.id).length >= perStory), 20_000, 'every burst'),
+      ),
+    )
+    for (const r of crowd) for (const s of stories) expect(r.seqs(s.id)).toEqual(range(1, perStory))
+  })
+})
+
 describe('live websocket limits', () => {
   let limited: TestServer
   beforeAll(async () => {

@@ -101,6 +101,17 @@ export class Connection implements Reader {
     return true
   }
 
+  sendEvents(frames: readonly EventFrames[]): number {
+    let sent = 0
+    this.#socket.cork()
+    for (const f of frames) {
+      if (!this.sendEvent(f)) break
+      sent++
+    }
+    this.#socket.uncork()
+    return sent
+  }
+
   /** The catch-up on subscribe, in one write (not held to the slow-reader bound: see Reader). */
   sendReplay(frames: readonly EventFrames[]): void {
     if (!this.#open || frames.length === 0) return

@@ -19,6 +19,11 @@ export interface Reader {
   /** @returns false when the frame was not sent (closed, or just closed for being too slow) */
   sendEvent(frames: EventFrames): boolean
   /**
+   * Consecutive events in one write (they queued for a saturated story), in order, each held
+   * to the slow-reader bound as `sendEvent` is. @returns how many were sent
+   */
+  sendEvents(frames: readonly EventFrames[]): number
+  /**
    * The catch-up on subscribe. It is bounded by the replay limit and not held to the slow-reader
    * bound: a reader far behind would otherwise be cut off mid-replay, reconnect and be cut again.
    */

@@ -12,6 +12,12 @@ const BACKFILL_PAGE = 500
 
 type Task = () => void | Promise<void>
 
+/** An event as the bus brought it. */
+interface ArrivedEvent {
+  seq: number
+  body: string
+}
+
 /**
  * One followed story on this instance: its bus subscription, its delivery position (`lastSeq`),
  * a ring of recent event frames and the readers following it.
@@ -44,6 +50,8 @@ export class StoryChannel implements Ring {
   #recentBytes = 0
   #queue: Promise<void>
   #unsubscribeBus: (() => void) | null = null
+  /** Bus events waiting for the queued task that delivers them (see #onBusEvent). */
+  readonly #arrived: ArrivedEvent[] = []
   /** The newest head a check found ahead of us, while its backfill waits in the queue. */
   #pendingHead = 0
 
@@ -99,12 +107,30 @@ export class StoryChannel implements Ring {
   }
 
   #onBusEvent(seq: number, body: string): void {
-    this.#enqueue(async () => {
-      if (seq <= this.lastSeq) return // already delivered (backfill got there first)
-      // Redis pub/sub is at-most-once: a jump means messages were lost. Fill from the log, in order.
-      if (seq > this.lastSeq + 1) await this.#backfill(seq - 1)
-      if (seq === this.lastSeq + 1) await this.#deliver(seq, body)
-    })
+    this.#arrived.push({ seq, body })
+    // One queued task takes every event that arrives before it runs. At low load that is one
+    // event, sent at once; on a saturated story the events that queued while the last fan-out
+    // ran go to each reader together, in one write instead of one each.
+    if (this.#arrived.length > 1) return
+    this.#enqueue(() => this.#deliverArrived())
+  }
+
+  async #deliverArrived(): Promise<void> {
+    const arrived = this.#arrived.splice(0).sort((a, b) => a.seq - b.seq)
+    let batch: ArrivedEvent[] = []
+    for (const event of arrived) {
+      const head = batch.at(-1)?.seq ?? this.lastSeq
+      if (event.seq <= head) continue // already delivered (backfill got there first), or repeated
+      if (event.seq > head + 1) {
+        // Redis pub/sub is at-most-once: a jump means messages were lost. Fill from the log, in order.
+        await this.#deliverBatch(batch)
+        batch = []
+        await this.#backfill(event.seq - 1)
+        if (event.seq !== this.lastSeq + 1) continue
+      }
+      batch.push(event)
+    }
+    await this.#deliverBatch(batch)
   }
 
   /** The periodic head check: the log is ahead of us, so the last bus message(s) were lost. */
@@ -126,7 +152,8 @@ export class StoryChannel implements Ring {
       const rows = await this.#deps.source.readEvents(this.storyId, this.lastSeq, BACKFILL_PAGE)
       const first = rows[0]
       if (first && first.seq !== this.lastSeq + 1) this.#skipHole(first.seq - 1)
-      for (const row of rows) if (row.seq === this.lastSeq + 1) await this.#deliver(row.seq, row.body)
+      for (const row of rows)
+        if (row.seq === this.lastSeq + 1) await this.#fanOut([this.#advance(row.seq, row.body)])
       if (rows.length < BACKFILL_PAGE) break
     }
     if (this.lastSeq > from) {
@@ -157,12 +184,19 @@ export class StoryChannel implements Ring {
   }
 
   /**
-   * Sends one event to every subscriber: one frame, serialised once, shared by all. A big story
-   * is sent in chunks with a turn of the event loop between them, so other work (posts waiting
-   * on the database, other stories) is not held up for a whole fan-out. The channel's queue
-   * keeps the next event waiting until this one is out, so order holds.
+   * Delivers consecutive events. A story going back to draft changes who may read what comes
+   * next, so a batch holding a story change is sent one event at a time.
    */
-  async #deliver(seq: number, body: string): Promise<void> {
+  async #deliverBatch(events: readonly ArrivedEvent[]): Promise<void> {
+    if (events.length <= 1 || events.some((e) => e.body.includes('"type":"story.updated"'))) {
+      for (const e of events) await this.#fanOut([this.#advance(e.seq, e.body)])
+      return
+    }
+    await this.#fanOut(events.map((e) => this.#advance(e.seq, e.body)))
+  }
+
+  /** Moves the channel's position to event `seq` and keeps its frame: built once, sent to all. */
+  #advance(seq: number, body: string): EventFrames {
     const event = JSON.parse(body) as {
       type: string
       lastUpdateAt: string | null
@@ -176,14 +210,28 @@ export class StoryChannel implements Ring {
       this.status = event.storyState.status
       if (this.status === 'draft') this.#evictReadersOfDraft()
     }
+    return frames
+  }
+
+  /**
+   * Sends events to every subscriber: each frame serialised once, shared by all. A big story
+   * is sent in chunks with a turn of the event loop between them, so other work (posts waiting
+   * on the database, other stories) is not held up for a whole fan-out. The channel's queue
+   * keeps the next events waiting until these are out, so order holds.
+   */
+  async #fanOut(frames: readonly EventFrames[]): Promise<void> {
     // A snapshot: readers leaving mid-fan-out are marked cancelled and skipped.
     this.#fanoutList ??= [...this.subscribers]
     const readers = this.#fanoutList
     const chunk = this.#deps.limits.fanoutChunk
-    let sent = this.#sendRange(readers, 0, chunk, frames)
+    const send = (from: number) =>
+      frames.length === 1
+        ? this.#sendRange(readers, from, from + chunk, frames[0] as EventFrames)
+        : this.#sendRangeTogether(readers, from, from + chunk, frames)
+    let sent = send(0)
     for (let from = chunk; from < readers.length; from += chunk) {
       await yieldToEventLoop()
-      sent += this.#sendRange(readers, from, from + chunk, frames)
+      sent += send(from)
     }
     this.#deps.metrics.framesDelivered.inc(sent)
   }
@@ -202,6 +250,31 @@ export class StoryChannel implements Ring {
       } catch (err) {
         // One reader's broken socket must not cost the readers after it this event.
         this.#deps.log.warn({ err, storyId: this.storyId, seq }, 'sending to a reader failed; dropping it')
+        this.#evict(sub)
+      }
+    }
+    return count
+  }
+
+  /** `#sendRange` for several consecutive events: each reader gets its share in one write. */
+  #sendRangeTogether(readers: Subscription[], from: number, to: number, frames: readonly EventFrames[]) {
+    const end = Math.min(to, readers.length)
+    const last = (frames.at(-1) as EventFrames).seq
+    let count = 0
+    for (let i = from; i < end; i++) {
+      const sub = readers[i] as Subscription
+      if (sub.cancelled || sub.lastSent >= last) continue
+      const first = sub.lastSent
+      sub.lastSent = last
+      try {
+        count += sub.reader.sendEvents(
+          first < (frames[0] as EventFrames).seq ? frames : frames.filter((f) => f.seq > first),
+        )
+      } catch (err) {
+        this.#deps.log.warn(
+          { err, storyId: this.storyId, seq: last },
+          'sending to a reader failed; dropping it',
+        )
         this.#evict(sub)
       }
     }

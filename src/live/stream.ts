@@ -85,6 +85,15 @@ export class EventStream implements Reader {
     return this.#write(frames.sse)
   }
 
+  sendEvents(frames: readonly EventFrames[]): number {
+    let sent = 0
+    for (const f of frames) {
+      if (!this.sendEvent(f)) break
+      sent++
+    }
+    return sent
+  }
+
   sendReplay(frames: readonly EventFrames[]): void {
     if (this.closed) return
     for (const f of frames) this.#controller.enqueue(f.sse)

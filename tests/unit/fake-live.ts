@@ -111,6 +111,8 @@ export class FakeReader implements Reader {
   readonly followsAfterReset: boolean
   closed = false
   readonly seqs: number[] = []
+  /** The seqs of each write: events sent together share one. */
+  readonly writes: number[][] = []
   readonly frames: string[] = []
   failOn: number | null = null
 
@@ -121,7 +123,14 @@ export class FakeReader implements Reader {
   sendEvent(frames: EventFrames): boolean {
     if (this.failOn === frames.seq) throw new Error('socket broke')
     this.seqs.push(frames.seq)
+    this.writes.push([frames.seq])
     return true
+  }
+  sendEvents(frames: readonly EventFrames[]): number {
+    for (const f of frames) if (this.failOn === f.seq) throw new Error('socket broke')
+    this.seqs.push(...frames.map((f) => f.seq))
+    this.writes.push(frames.map((f) => f.seq))
+    return frames.length
   }
   sendReplay(frames: readonly EventFrames[]): void {
     for (const f of frames) this.seqs.push(f.seq)

@@ -104,6 +104,32 @@ describe('a story channel', () => {
     expect(evicted).toEqual([STORY])
   })
 
+  it('sends events that queued behind a fan-out to each reader in one write, in order, and a lone event at once', async () => {
+    const log = new FakeLog()
+    log.addStory(STORY)
+    const { channel } = openChannel(log)
+    const early = new FakeReader()
+    const late = new FakeReader()
+    await join(channel, early)
+    log.append(STORY) // 1: alone, nothing else waits
+    await channel.settled()
+    await join(channel, late, 1)
+    // 2..6 arrive in one burst (a saturated story): they wait for one task and go out together.
+    for (let i = 0; i < 5; i++) log.append(STORY)
+    log.publish(STORY, 4) // a repeated message is not sent twice
+    await channel.settled()
+    expect(early.writes).toEqual([[1], [2, 3, 4, 5, 6]])
+    expect(late.writes).toEqual([[2, 3, 4, 5, 6]])
+    // A lost message inside a burst: the events before it go together, the log fills the gap.
+    log.append(STORY) // 7
+    log.append(STORY, 'update.created', {}, false) // 8, lost
+    log.append(STORY) // 9
+    log.append(STORY) // 10
+    await channel.settled()
+    expect(early.seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(late.seqs).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10])
+  })
+
   it('resets its readers and moves on past a hole in the log instead of asking for it forever', async () => {
     const log = new FakeLog()
     log.addStory(STORY)
