@@ -342,7 +342,12 @@ async function waitForQuietMachine(maxMs: number): Promise<number> {
   }
 }
 
-async function runTarget(name: TargetName, config: BenchConfig, runId: string): Promise<TargetResult> {
+async function runTarget(
+  name: TargetName,
+  config: BenchConfig,
+  runId: string,
+  eventBytes?: number,
+): Promise<TargetResult> {
   const logDir = resolve(ARTIFACTS, 'bench-logs')
   mkdirSync(logDir, { recursive: true })
   // With --profile both servers are profiled, each into its own folder, so they can be compared.
@@ -353,7 +358,7 @@ async function runTarget(name: TargetName, config: BenchConfig, runId: string): 
   const quiet = await waitForQuietMachine(config.quick ? 5000 : 60_000)
   log(`${name}: starting (machine busy ${quiet.toFixed(0)}% of a core before it)`)
   let target: Target
-  if (name === 'bare') target = await startBare(common)
+  if (name === 'bare') target = await startBare({ ...common, eventBytes })
   else {
     database ??= await createBenchDatabase(PG_ADMIN_URL, `liveline_bench_${process.pid}`)
     target = await startLiveline({ ...common, database })
@@ -715,7 +720,8 @@ function formatTable(rows: Row[], header: string[]): string {
 async function main(): Promise<void> {
   const config = readConfig(process.argv.slice(2), process.env)
   const runId = `liveline-bench-${process.pid}-${randomBytes(3).toString('hex')}`
-  const names: TargetName[] = config.only ? [config.only] : ['bare', 'liveline']
+  // Liveline first: the bare server then sends events of Liveline's size (equal bytes on the wire).
+  const names: TargetName[] = config.only ? [config.only] : ['liveline', 'bare']
 
   const fdLimit = openFileLimit()
   const ports = ephemeralPorts()
@@ -744,7 +750,9 @@ async function main(): Promise<void> {
 
   redisPids.push(...pidsNamed('redis-server'))
   const results: Partial<Record<TargetName, TargetResult>> = {}
-  for (const name of names) results[name] = await runTarget(name, config, runId)
+  for (const name of names) {
+    results[name] = await runTarget(name, config, runId, results.liveline?.busy.frameBytes)
+  }
   await cleanup()
   clearTimeout(deadline)
 

@@ -50,6 +50,8 @@ export interface TargetOptions {
   runId: string
   /** Extra node flags for the server (e.g. --cpu-prof). */
   nodeFlags: string[]
+  /** Bare server only: pad each event to this many bytes (Liveline's), so both send equal frames. */
+  eventBytes?: number
 }
 
 function nodeArgs(root: string, flags: string[], script: string): string[] {
@@ -85,8 +87,20 @@ export async function startBare(options: TargetOptions): Promise<Target> {
   const storyId = fakeId()
   const authorId = fakeId()
   let nextSeq = 0
-  // The same Event shape (and so about the same frame size) as Liveline's update.created.
+  // The same Event shape (and so about the same frame size) as Liveline's update.created, padded
+  // to Liveline's event size when asked: a comparison at equal bytes on the wire.
   const eventJson = (seq: number): string => {
+    const json = eventShape(seq, UPDATE_TEXT)
+    if (!options.eventBytes) return json
+    const missing = options.eventBytes - json.length - ',"pad":""'.length
+    if (missing >= 0) return `${json.slice(0, -1)},"pad":"${'x'.repeat(missing)}"}`
+    // Larger than Liveline's: a shorter text (it appears twice, in the block and the html).
+    return eventShape(
+      seq,
+      UPDATE_TEXT.slice(0, UPDATE_TEXT.length - Math.ceil((json.length - options.eventBytes) / 2)),
+    )
+  }
+  const eventShape = (seq: number, text: string): string => {
     const now = new Date().toISOString()
     return JSON.stringify({
       story: storyId,
@@ -98,8 +112,8 @@ export async function startBare(options: TargetOptions): Promise<Target> {
         id: fakeId(),
         storyId,
         headline: null,
-        blocks: [{ type: 'text', text: UPDATE_TEXT }],
-        html: `<p>${UPDATE_TEXT}</p>`,
+        blocks: [{ type: 'text', text }],
+        html: `<p>${text}</p>`,
         keyEvent: false,
         author: { id: authorId, name: 'bench editor' },
         createdAt: now,
