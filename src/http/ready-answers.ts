@@ -152,6 +152,9 @@ function search(url: string): string {
 /** What an answer depends on, besides credentials and conditions (never kept or served here). */
 function keyOf(method: string, h: IncomingHttpHeaders, target: string): string | null {
   if (method !== 'GET' || target.length > READY_ANSWERS_MAX_TARGET_LENGTH) return null
-  const proto = h['x-forwarded-proto'] ?? ''
+  // Only what publicBaseUrl honours, so made-up values do not each take an entry.
+  const forwarded = h['x-forwarded-proto']
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim().toLowerCase() : ''
+  const proto = first === 'https' || first === 'http' ? first : ''
   return `${h.host ?? ''}|${proto}|${negotiateEncoding(h['accept-encoding']) ?? ''}|${target}`
 }
