@@ -1,5 +1,6 @@
 import { type Config, loadConfig } from './config.js'
 import { listen } from './listen.js'
+import { backgroundStdout, createLog } from './log.js'
 import { createService } from './service.js'
 import { createStore } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
@@ -11,13 +12,15 @@ async function main(): Promise<void> {
   const command = process.argv[2]
   const config = loadConfig(process.env, process.cwd(), { serving: command !== 'migrate' })
   if (command === 'migrate') return migrateOnly(config)
-  const service = await createService(config)
-  const { log } = service.deps
+  const stdout = backgroundStdout()
+  const log = createLog(config.logLevel, stdout.destination)
+  const service = await createService(config, { log })
   const port = await listen(service, config.port, config.host)
 
   if (config.adminKeyGenerated) {
     // Printed once, plainly, so a new user can copy it; set LIVELINE_ADMIN_KEY to keep one across restarts.
-    process.stdout.write(
+    // Through the log's stream, so it comes out before the "listening" line, in order.
+    stdout.destination.write(
       `\nLiveline admin key (generated for this run, not stored):\n\n  ${config.adminKey}\n\n`,
     )
   }
@@ -39,10 +42,11 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down')
     setTimeout(() => {
       log.error('shutdown deadline passed; exiting')
-      process.exit(1)
+      void stdout.flush(500).then(() => process.exit(1))
     }, SHUTDOWN_DEADLINE_MS).unref()
     await service.close({ httpGraceMs: SHUTDOWN_DEADLINE_MS - 2000 })
     log.info('stopped')
+    await stdout.flush()
     process.exit(0)
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))

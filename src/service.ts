@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { type Logger, pino } from 'pino'
+import type { Logger } from 'pino'
 import { hashKey } from './auth/keys.js'
 import type { Bus } from './bus/bus.js'
 import { MemoryBus } from './bus/memory-bus.js'
@@ -20,6 +20,7 @@ import { logSourceOf } from './live/log-source.js'
 import { Presence } from './live/presence.js'
 import { EventStreams } from './live/stream.js'
 import { WsEndpoint } from './live/ws-endpoint.js'
+import { createLog } from './log.js'
 import { createMetrics } from './metrics.js'
 import { PublicReads } from './public-reads/public-reads.js'
 import { createRouter } from './router.js'
@@ -87,7 +88,7 @@ function packageVersion(): string {
  * @example const service = await createService(loadConfig(process.env, process.cwd()))
  */
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
-  const log = overrides.log ?? pino({ level: config.logLevel, base: { service: 'liveline' } })
+  const log = overrides.log ?? createLog(config.logLevel)
   const store =
     overrides.store ?? (await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }))
   let migrated: string[] = []
