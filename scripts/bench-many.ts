@@ -22,7 +22,7 @@
  *
  * BENCH_SECONDS (default 60): how long each scenario posts. Flags: --stories 1000
  * --readers-per-story 10 --post-every-seconds 10 --readers-per-loadgen 5000 --concurrency 200
- * --idle-seconds 10. Text on stdout; JSON in bench-results/many-<date>.json.
+ * --idle-seconds 20, --profile (CPU profiles of S into test-artifacts/bench-profiles/). Text on stdout; JSON in bench-results/many-<date>.json.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -77,7 +77,8 @@ const { values: flags } = parseArgs({
     'post-every-seconds': { type: 'string', default: '10' },
     'readers-per-loadgen': { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '200' },
-    'idle-seconds': { type: 'string', default: '10' },
+    'idle-seconds': { type: 'string', default: '20' },
+    profile: { type: 'boolean', default: false },
   },
 })
 
@@ -105,6 +106,8 @@ type Loadgen = LoadgenClient<ToStormLoadgen, FromStormLoadgen>
 const instances = new Set<LivelineInstance>()
 const loadgens = new Set<Loadgen>()
 let proxy: PgCountingProxy | null = null
+/** Between P and Postgres: what each post costs the database. */
+let posterProxy: PgCountingProxy | null = null
 let redis: PrivateRedis | null = null
 let database: BenchDatabase | null = null
 let presenceWatch: Redis | null = null
@@ -116,6 +119,7 @@ function cleanup(): Promise<void> {
     await Promise.allSettled([...instances].map((i) => i.server.stop(5000)))
     presenceWatch?.disconnect()
     await proxy?.close()
+    await posterProxy?.close()
     await redis?.stop()
     await database?.drop().catch((err: unknown) => log(`could not drop ${database?.name}: ${String(err)}`))
   })()
@@ -196,6 +200,8 @@ interface ScenarioResult {
     headChecks: number
     presenceReports: number
     redisCalls: Record<string, number>
+    /** What P sent Postgres for the posts (and its own background). */
+    posterStatements: StatementCounts
   }
   lost: number
   duplicated: number
@@ -231,6 +237,10 @@ async function runScenario(
     busPrefix: shared.busPrefix,
     adminKey: shared.adminKey,
     env: { LIVELINE_MIGRATE: '0' },
+    // --profile: S's whole life as a V8 CPU profile (scripts/bench/profile-summary.ts reads it).
+    nodeArgs: flags.profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ROOT, 'test-artifacts/bench-profiles', `many-${name}`)}`]
+      : [],
   })
   instances.add(s)
   await sleep(2000)
@@ -288,6 +298,7 @@ async function runScenario(
     at: performance.now(),
     cpu: processCpuMs(s.server.pid),
     statements: (proxy as PgCountingProxy).counts(),
+    posterStatements: (posterProxy as PgCountingProxy).counts(),
     redis: await (redis as PrivateRedis).commandCalls(),
     presence: { ...shared.presence },
   })
@@ -396,6 +407,7 @@ async function runScenario(
       headChecks: headChecks(postStatements),
       presenceReports: postEnd.presence.reports - postStart.presence.reports,
       redisCalls: diffCalls(postEnd.redis, postStart.redis),
+      posterStatements: diffCounts(postEnd.posterStatements, postStart.posterStatements),
     },
     lost,
     duplicated: sum((r) => r.duplicated),
@@ -437,15 +449,18 @@ async function main(): Promise<void> {
   database = await createBenchDatabase(PG_ADMIN_URL, `liveline_bench_${process.pid}`)
   redis = await startPrivateRedis()
   proxy = await startPgCountingProxy(PG_HOST, PG_PORT)
+  posterProxy = await startPgCountingProxy(PG_HOST, PG_PORT)
   const proxiedUrl = new URL(database.url)
   proxiedUrl.port = String(proxy.port)
+  const posterUrl = new URL(database.url)
+  posterUrl.port = String(posterProxy.port)
   const busPrefix = `bench-many:${randomBytes(4).toString('hex')}:`
   const adminKey = newAdminKey()
   const poster = await startLivelineInstance({
     name: 'many-poster',
     root: ROOT,
     logDir: LOG_DIR,
-    databaseUrl: database.url,
+    databaseUrl: posterUrl.toString(),
     redisUrl: redis.url,
     busPrefix,
     adminKey,
@@ -486,6 +501,7 @@ async function main(): Promise<void> {
   log(`${storyIds.length} stories + 1 busy story created`)
 
   const admin = new pg.Client({ connectionString: database.url })
+  admin.on('error', () => {}) // dropping the database at the end ends this session too
   await admin.connect()
   const shared: Shared = {
     poster,
@@ -542,6 +558,10 @@ function report(r: {
   const mb = (kb: number) => (kb / 1024).toFixed(1)
   const cpuPerFrameUs = (x: ScenarioResult) =>
     (x.posting.cpuMs * 1000) / Math.max(1, x.posting.framesDelivered)
+  // The window's CPU less what the same instance spent idle over as long: the fan-out's own share.
+  const netPerFrameUs = (x: ScenarioResult) =>
+    ((x.posting.cpuMs - (x.idle.cpuMs / x.idle.seconds) * x.posting.seconds) * 1000) /
+    Math.max(1, x.posting.framesDelivered)
   const growth = (x: ScenarioResult) => x.rssWithReadersKb - x.rssIdleKb
   const extraStories = many.stories - busy.stories
   const perStoryKb = (growth(many) - growth(busy)) / extraStories
@@ -587,6 +607,17 @@ function report(r: {
     fmt(cpuPerFrameUs(busy), 2),
     ratio(cpuPerFrameUs(many), cpuPerFrameUs(busy)),
     '<= 1.2x',
+  )
+  out += row(
+    '  less the idle background (µs)',
+    fmt(netPerFrameUs(many), 2),
+    fmt(netPerFrameUs(busy), 2),
+    ratio(netPerFrameUs(many), netPerFrameUs(busy)),
+  )
+  out += row(
+    'posting window (s) / posts per second achieved',
+    `${fmt(many.posting.seconds)} / ${fmt(per(many.posting.postsOk, many.posting.seconds))}`,
+    `${fmt(busy.posting.seconds)} / ${fmt(per(busy.posting.postsOk, busy.posting.seconds), 2)}`,
   )
   out += row(
     'server CPU while posting (% of a core)',
@@ -660,20 +691,24 @@ function report(r: {
     '= 1',
   )
   out += row(
-    'Redis PUBLISH per 5 s while posting, less posts',
-    fmt(
-      per((many.posting.redisCalls.publish ?? 0) - many.posting.postsOk, ticks(many.posting, PRESENCE_MS)),
-      2,
-    ),
-    fmt(
-      per((busy.posting.redisCalls.publish ?? 0) - busy.posting.postsOk, ticks(busy.posting, PRESENCE_MS)),
-      2,
-    ),
+    'Redis PUBLISH per post (P: event + page hint)',
+    fmt(per((many.posting.redisCalls.publish ?? 0) - many.posting.presenceReports, many.posting.postsOk), 2),
+    fmt(per((busy.posting.redisCalls.publish ?? 0) - busy.posting.presenceReports, busy.posting.postsOk), 2),
   )
   out += row(
     'Redis commands in the idle window',
     int(Object.values(many.idle.redisCalls).reduce((a, b) => a + b, 0)),
     int(Object.values(busy.idle.redisCalls).reduce((a, b) => a + b, 0)),
+  )
+  out += row(
+    'Postgres statements per post (P, background incl.)',
+    fmt(per(many.posting.posterStatements.total, many.posting.postsOk)),
+    fmt(per(busy.posting.posterStatements.total, busy.posting.postsOk)),
+  )
+  out += row(
+    'Postgres transactions per post (P)',
+    fmt(per(many.posting.posterStatements.transactions, many.posting.postsOk), 2),
+    fmt(per(busy.posting.posterStatements.transactions, busy.posting.postsOk), 2),
   )
   out += row('load generator CPU (s)', fmt(many.loadgenCpuMs / 1000), fmt(busy.loadgenCpuMs / 1000))
   out += '\nnotes\n'
@@ -681,6 +716,12 @@ function report(r: {
   out +=
     '  - head-check query time: the same SQL as the instance sends, from the bench, for every story of each scenario (Postgres + one round trip).\n'
   out += `  - idle Redis commands by name: many ${JSON.stringify(many.idle.redisCalls)}, busy ${JSON.stringify(busy.idle.redisCalls)} (info: the bench's own reads).\n`
+  const topPoster = Object.entries(many.posting.posterStatements.bySql)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([sql, n]) => `      ${(n / Math.max(1, many.posting.postsOk)).toFixed(2)}  ${sql}`)
+    .join('\n')
+  out += `  - P's statements per post while posting (many), by SQL:\n${topPoster}\n`
   out += `  - posts queued behind ${MAX_POSTS_IN_FLIGHT} in flight: many ${many.posting.postsLate}, busy ${busy.posting.postsLate}.\n`
   if (Object.keys(many.errors).length + Object.keys(busy.errors).length)
     out += `  - error frames: many ${JSON.stringify(many.errors)}, busy ${JSON.stringify(busy.errors)}\n`
