@@ -571,7 +571,7 @@ function report(r: {
   const per = (n: number, d: number) => (d > 0 ? n / d : 0)
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : '-')
   const row = (label: string, a: string, b: string, rat = '', target = '') =>
-    `  ${label.padEnd(46)}${a.padStart(12)}${b.padStart(12)}${rat.padStart(11)}  ${target}\n`
+    `  ${label.padEnd(46)}${a.padStart(14)}${b.padStart(14)}${rat.padStart(11)}  ${target}\n`
   const fmt = (n: number, digits = 1) =>
     n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
   const int = (n: number) => Math.round(n).toLocaleString('en-US')
