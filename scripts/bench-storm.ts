@@ -39,6 +39,7 @@ import {
 import { LoadgenClient } from './bench/loadgen-client.js'
 import { diffCounts, type PgCountingProxy, startPgCountingProxy } from './bench/pg-counting-proxy.js'
 import { openFileLimit, sleep, tcpExtCounters } from './bench/proc.js'
+import { partition } from './bench/reader-groups.js'
 import type { FromStormLoadgen, ReaderGroup, StormReport, ToStormLoadgen } from './bench/storm-protocol.js'
 import { benchUpdate } from './bench/story-content.js'
 import { type BenchDatabase, createBenchDatabase, wallNow } from './bench/targets.js'
@@ -159,29 +160,6 @@ async function xactCommit(client: pg.Client, name: string): Promise<number> {
     [name],
   )
   return Number(rows[0]?.xact_commit ?? 0)
-}
-
-/** Splits the groups into load generators of at most `per` readers (a group may be split). */
-function partition(groups: ReaderGroup[], per: number): ReaderGroup[][] {
-  const out: ReaderGroup[][] = []
-  let current: ReaderGroup[] = []
-  let size = 0
-  for (const g of groups) {
-    let left = g.count
-    while (left > 0) {
-      const take = Math.min(left, per - size)
-      current.push({ ...g, count: take })
-      size += take
-      left -= take
-      if (size === per) {
-        out.push(current)
-        current = []
-        size = 0
-      }
-    }
-  }
-  if (current.length) out.push(current)
-  return out
 }
 
 async function main(): Promise<void> {

@@ -139,6 +139,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const presence: Presence = new Presence(deps, {
     instanceId: newId(),
     localCounts: () => hub.readerCounts(),
+    localCount: (storyId) => hub.readerCount(storyId),
     onChange: (storyId, readers) => hub.sendPresence(storyId, readers),
   })
   const hub: Hub = new Hub({ ...deps, source: logSourceOf(deps) }, presence)

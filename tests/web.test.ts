@@ -199,6 +199,21 @@ describe('client module (liveline/client) in Node', () => {
     await proxy.cut()
   })
 
+  test("tells the caller the story's reader count through onPresence and .readers", async () => {
+    const story = await makeStory(editor)
+    const counts: number[] = []
+    const options = { url: server.url, WebSocket, onEvent: () => {} }
+    const first = subscribe(story.slug, { ...options, onPresence: (n) => counts.push(n) })
+    await expect.poll(() => counts).toEqual([1])
+    const second = subscribe(story.id, options)
+    await expect.poll(() => second.readers).toBe(2)
+    // The first hears the change at the next presence tick (every 5 s by default).
+    await expect.poll(() => counts, { timeout: 15_000 }).toEqual([1, 2])
+    expect(first.readers).toBe(2)
+    first.close()
+    second.close()
+  })
+
   test('stops with a clear state when the story does not exist', async () => {
     const details: unknown[] = []
     subscribe('no-such-story', {

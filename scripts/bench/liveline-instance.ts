@@ -19,6 +19,8 @@ export interface LivelineInstanceOptions {
   adminKey: string
   /** Extra environment (e.g. LIVELINE_WEBHOOK_WORKER). */
   env?: NodeJS.ProcessEnv
+  /** Extra node flags (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[]
   /** How long the instance may take to answer /readyz. */
   startTimeoutMs?: number
 }
@@ -50,7 +52,7 @@ export async function startLivelineInstance(options: LivelineInstanceOptions): P
   const port = await freePort()
   const server = new ServerProcess(
     options.name,
-    benchNodeArgs(options.root, 'src/main.ts'),
+    [...(options.nodeArgs ?? []), ...benchNodeArgs(options.root, 'src/main.ts')],
     {
       ...process.env,
       DATABASE_URL: options.databaseUrl,

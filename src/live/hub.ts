@@ -191,6 +191,11 @@ export class Hub {
     return counts
   }
 
+  /** Readers of one story on this instance: what a joining reader's count needs, without a map of all. */
+  readerCount(storyId: string): number {
+    return this.#channels.get(storyId)?.subscribers.size ?? 0
+  }
+
   /** Tells every reader of the story on this instance how many read it everywhere. */
   sendPresence(storyId: string, readers: number): void {
     const channel = this.#channels.get(storyId)

@@ -21,6 +21,7 @@ export class Presence {
   readonly #deps: Pick<Deps, 'bus' | 'clock' | 'log' | 'limits' | 'metrics'>
   readonly #instanceId: string
   readonly #localCounts: () => Map<string, number>
+  readonly #localCount: (storyId: string) => number
   readonly #onChange: (storyId: string, readers: number) => void
   readonly #others = new Map<string, Report>()
   /** The totals last pushed to readers, per story. */
@@ -35,12 +36,15 @@ export class Presence {
     options: {
       instanceId: string
       localCounts: () => Map<string, number>
+      /** One story's local readers: asked at every join, so it must not cost a map of every story. */
+      localCount: (storyId: string) => number
       onChange: (storyId: string, readers: number) => void
     },
   ) {
     this.#deps = deps
     this.#instanceId = options.instanceId
     this.#localCounts = options.localCounts
+    this.#localCount = options.localCount
     this.#onChange = options.onChange
   }
 
@@ -57,10 +61,14 @@ export class Presence {
     this.#unsubscribe = null
   }
 
-  /** Readers of `storyId` on every instance, as last heard. */
-  readers(storyId: string, local = this.#localCounts()): number {
+  /**
+   * Readers of `storyId` on every instance, as last heard. `local`: this instance's counts when the
+   * caller already has them (a tick); otherwise only this story's is asked for, since with a
+   * thousand followed stories a map of all of them at every join cost more than the join itself.
+   */
+  readers(storyId: string, local?: Map<string, number>): number {
     const now = this.#deps.clock().getTime()
-    let total = local.get(storyId) ?? 0
+    let total = local ? (local.get(storyId) ?? 0) : this.#localCount(storyId)
     for (const [instance, report] of this.#others) {
       if (now - report.heardAt > this.#deps.limits.presenceExpiryMs) {
         this.#others.delete(instance)

@@ -63,7 +63,7 @@ export function renderDeskPage(): string {
 <section id="story" aria-labelledby="story-title" hidden>
 <h2 id="story-title"></h2>
 <p id="story-meta" class="hint"></p>
-<p class="story-actions"><button type="button" id="go-live" hidden>Go live</button> <button type="button" id="end-story" hidden>End story</button> <a id="reader-link" target="_blank" rel="noopener">Open reader page</a></p>
+<p class="story-actions"><button type="button" id="go-live" hidden>Go live</button> <button type="button" id="end-story" hidden>End story</button> <a id="reader-link" target="_blank" rel="noopener">Open reader page</a> <span id="story-readers" class="readers" title="Readers of this story right now, on every instance (this desk included)"></span></p>
 
 <form id="composer" aria-labelledby="composer-h">
 <h3 id="composer-h">New update</h3>

@@ -111,6 +111,20 @@ function renderComments(view: StoryView): SafeHtml {
 </section>`
 }
 
+/** "1,204 reading": `{n}` is the count, formatted by live-view.js for the story's language. */
+const PRESENCE_WORDS = { en: '{n} reading', tr: '{n} kişi okuyor' } as const
+
+/**
+ * The live reader count, filled in by live-view.js from the `presence` frames. Rendered empty (so
+ * cached pages carry no count) in a box whose space is reserved (live.css), so the first count
+ * moves nothing. The visible text is hidden from screen readers, which get the count from a
+ * polite live region that the script updates at most once a minute rather than every tick.
+ */
+function presenceSlot(language: string): SafeHtml {
+  const words = language.toLowerCase().split('-')[0] === 'tr' ? PRESENCE_WORDS.tr : PRESENCE_WORDS.en
+  return html`<span class="ll-presence" data-words="${words}" aria-hidden="true"></span><span class="ll-sr ll-presence-live" aria-live="polite"></span>`
+}
+
 function keyEventItem(update: Update): SafeHtml {
   return html`<li><a href="#u-${update.id}"><time datetime="${publishedAt(update)}">${utcStamp(publishedAt(update))}</time> ${updateLabel(update)}</a></li>`
 }
@@ -135,7 +149,7 @@ export function renderStoryRoot(view: StoryView, options: { tag: 'main' | 'div';
 <h1 class="ll-title">${story.title}</h1>
 <p class="ll-summary"${story.summary ? '' : ' hidden'}>${story.summary}</p>
 <p class="ll-editors"${editors.length ? '' : ' hidden'}>By <span>${editors.join(', ')}</span></p>
-<p class="ll-meta"><span class="ll-stamp"${stamp ? '' : ' hidden'}>Last update: <time datetime="${stamp ?? ''}">${stamp ? utcStamp(stamp) : ''}</time></span> <span class="ll-conn" role="status" data-state="static">${story.status === 'ended' ? 'Coverage ended' : ''}</span></p>
+<p class="ll-meta"><span class="ll-stamp"${stamp ? '' : ' hidden'}>Last update: <time datetime="${stamp ?? ''}">${stamp ? utcStamp(stamp) : ''}</time></span> <span class="ll-conn" role="status" data-state="static">${story.status === 'ended' ? 'Coverage ended' : ''}</span>${view.archive ? '' : presenceSlot(story.language)}</p>
 <p class="ll-ended"${story.status === 'ended' ? '' : ' hidden'}>This live coverage has ended.</p>
 </header>
 <nav class="ll-keys" aria-labelledby="ll-keys-h"${keyEvents.length ? '' : ' hidden'}><h2 id="ll-keys-h">Key events</h2><ol>${keyEvents.map(keyEventItem)}</ol></nav>

@@ -104,6 +104,12 @@ export interface SubscribeOptions {
    * stream continues after the promise settles. Without it, missed events are skipped.
    */
   onReset?: (seq: number | null) => void | Promise<void>
+  /**
+   * Called with the story's reader count (websocket and server-sent-event readers on every
+   * instance, this connection included) when subscribed and whenever it changes, at most every
+   * 5 s. Counts carry no seq: they are not part of the story's log and are not replayed.
+   */
+  onPresence?: (readers: number) => void
   /** The Liveline server ("https://live.example.com"). Default: the origin this module was loaded from. */
   url?: string | URL
   /** A WebSocket implementation, for runtimes without a global one (Node 20: the `ws` package). */
@@ -117,6 +123,8 @@ export interface Subscription {
   readonly seq: number | null
   /** The story's id once subscribed. */
   readonly storyId: string | null
+  /** The last reader count heard (see `onPresence`), null before the first. */
+  readonly readers: number | null
 }
 
 /**

@@ -22,11 +22,12 @@ function liveUrl(base) {
  * @returns {import('./client.js').Subscription}
  */
 export function subscribe(story, options) {
-  const { onEvent, onState = () => {}, onReset } = options
+  const { onEvent, onState = () => {}, onReset, onPresence } = options
   const WS = options.WebSocket ?? globalThis.WebSocket
   const url = liveUrl(options.url)
   let last = options.since ?? null
   let storyId = null
+  let readers = null
   let ws = null
   let timer = null
   let attempt = 0
@@ -102,6 +103,11 @@ export function subscribe(story, options) {
       if (last !== null && event.seq <= last) return // already delivered (replay after a resume)
       last = event.seq
       onEvent(event)
+    } else if (frame.type === 'presence') {
+      // Not part of the story's log: no seq, nothing to resume; only the newest count matters.
+      if (frame.story !== storyId || !Number.isSafeInteger(frame.readers)) return
+      readers = frame.readers
+      onPresence?.(readers)
     } else if (frame.type === 'reset') {
       // More happened than the server replays: the caller reloads, then we go on from the head.
       state('resetting', { seq: frame.seq })
@@ -129,6 +135,9 @@ export function subscribe(story, options) {
     },
     get storyId() {
       return storyId
+    },
+    get readers() {
+      return readers
     },
   }
 }

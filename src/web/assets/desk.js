@@ -184,6 +184,7 @@ async function patchStory(patch, message) {
 function followLive() {
   live?.close()
   live = null
+  showReaders(null)
   if (story.status === 'draft') return
   let pendingRefresh = null
   const refreshSoon = () => {
@@ -194,7 +195,13 @@ function followLive() {
       else refresh().catch(() => {})
     }, 300)
   }
-  live = subscribe(story.id, { since: story.seq, onEvent: refreshSoon })
+  live = subscribe(story.id, { since: story.seq, onEvent: refreshSoon, onPresence: showReaders })
+}
+
+const readerCount = new Intl.NumberFormat()
+/** The open story's live reader count (`presence` frames; this desk's own connection counts too). */
+function showReaders(readers) {
+  $('story-readers').textContent = readers === null ? '' : `${readerCount.format(readers)} reading`
 }
 
 async function refresh() {

@@ -102,6 +102,48 @@ function articleOf(update, pinnedCopy = false) {
   return node
 }
 
+/** Screen readers hear the reader count at most this often: it may change every 5 s. */
+const PRESENCE_ANNOUNCE_MS = 60_000
+
+/**
+ * "1,204 reading" from the `presence` frames, in the story's language. The visible count follows
+ * every frame; the polite live region beside it takes the newest count at most once a minute.
+ * Elements are looked up on each call because a reset replaces the story's markup.
+ */
+function presenceView(root) {
+  let numbers
+  try {
+    numbers = new Intl.NumberFormat(root.lang || undefined)
+  } catch {
+    numbers = new Intl.NumberFormat() // an unknown language tag: the reader's own locale
+  }
+  let readers = null
+  let spokenAt = -Infinity
+  let timer = null
+  const text = () =>
+    (root.querySelector('.ll-presence')?.dataset.words ?? '{n} reading').replace(
+      '{n}',
+      numbers.format(readers),
+    )
+  function speak() {
+    timer = null
+    spokenAt = Date.now()
+    const region = root.querySelector('.ll-presence-live')
+    if (region) region.textContent = text() // textContent: nothing here is parsed as HTML
+  }
+  return {
+    /** Shows `count` (or, with none, the last count again after a reset redrew the story). */
+    show(count = readers) {
+      if (count === null) return
+      readers = count
+      const shown = root.querySelector('.ll-presence')
+      if (shown) shown.textContent = text()
+      if (timer === null) timer = setTimeout(speak, Math.max(0, spokenAt + PRESENCE_ANNOUNCE_MS - Date.now()))
+    },
+    close: () => clearTimeout(timer),
+  }
+}
+
 const STATE_TEXT = {
   connecting: 'Connecting…',
   live: 'Live',
@@ -122,6 +164,7 @@ export function mountLiveView(root, options = {}) {
   let clockOffset = 0 // server clock minus ours, from `subscribed`
   let status = $('.ll-ended')?.hidden === false ? 'ended' : 'live'
   const comments = mountComments(root, base)
+  const presence = presenceView(root)
 
   const list = () => $('.ll-updates')
   const inList = (id) => list().querySelector(`[data-id="${CSS.escape(id)}"]`)
@@ -284,6 +327,7 @@ export function mountLiveView(root, options = {}) {
     pending.clear()
     root.replaceChildren(...fresh.childNodes)
     root.dataset.seq = fresh.dataset.seq
+    presence.show()
     start()
   }
 
@@ -319,10 +363,12 @@ export function mountLiveView(root, options = {}) {
     onEvent,
     onState,
     onReset,
+    onPresence: presence.show,
   })
   return {
     close() {
       sub.close()
+      presence.close()
       clearInterval(timer)
       removeEventListener('scroll', onScroll)
     },
