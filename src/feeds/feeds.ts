@@ -8,7 +8,8 @@ import { getStoryRowOrThrow } from '../events/event-log.js'
 import { type StaticFile, staticFile } from '../http/static-file.js'
 import type { Queryable } from '../store/db.js'
 import type { StoryRow } from '../store/schema.js'
-import type { Block } from '../updates/schema.js'
+import { renderCorrectionsHtml } from '../updates/corrections.js'
+import type { Block, Correction } from '../updates/schema.js'
 import { updateTitle } from '../updates/title.js'
 import { renderAtom } from './atom.js'
 import { FeedCache } from './cache.js'
@@ -306,6 +307,7 @@ async function readEntries(db: Queryable, limit: number, storyId?: string) {
       'updates.headline',
       'updates.blocks',
       'updates.html',
+      'updates.corrections',
       'updates.key_event',
       'updates.author_name',
       'updates.author_avatar_url',
@@ -333,7 +335,8 @@ function toEntry(
     id: row.id,
     urn: uuidUrn(`update:${row.id}`),
     title: updateTitle(row.headline, row.blocks as Block[]),
-    html: row.html,
+    // Feed readers see a correction under the update, as the page shows it.
+    html: row.html + renderCorrectionsHtml((row.corrections as Correction[] | null) ?? []),
     author: row.author_name,
     authorAvatar: row.author_avatar_url,
     published: row.published_at,
