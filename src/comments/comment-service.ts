@@ -1,16 +1,13 @@
 import { createHmac } from 'node:crypto'
-import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { CommentSettings } from '../config.js'
+import type { LimiterStore } from '../rate-limits/limiter-store.js'
 import type { Db } from '../store/db.js'
 import { createCommentRateLimiter } from './rate-limit.js'
 import { createRedisRepeatStore } from './repeat-store.js'
 import { CommentRules, RULE_CODES } from './rules.js'
 import { buildSpellChecker, type SpellChecker, type SpellCheckLanguage } from './spell-checker.js'
-
-/** How long startup waits for the comments' Redis before counting in memory meanwhile. */
-export const COMMENT_REDIS_READY_TIMEOUT_MS = 2000
 
 /**
  * Checkers built in this process, by language. A checker never changes once built (the Turkish one
@@ -41,10 +38,8 @@ export interface CommentServiceOptions {
   settings: CommentSettings
   /** The master key: the secret that keys client hashes is derived from it (same on every instance). */
   adminKey: string
-  /** Shares rate limits and the repeat rule across instances; in process when absent. */
-  redisUrl?: string
-  /** Prefix of the Redis keys (the bus prefix), so deployments sharing a Redis keep apart. */
-  keyPrefix: string
+  /** Where limits and the repeat rule count: Redis (one or a cluster) shared by every instance, or this process. */
+  limiterStore: LimiterStore
   db: Db
   log: Logger
   registry: Registry
@@ -66,30 +61,20 @@ export interface CommentService {
 
 export type CommentMetrics = ReturnType<typeof createCommentMetrics>
 
-/** @example const comments = await createCommentService({ settings, adminKey, redisUrl, keyPrefix, db, log, registry }) */
+/** @example const comments = await createCommentService({ settings, adminKey, limiterStore, db, log, registry }) */
 export async function createCommentService(options: CommentServiceOptions): Promise<CommentService> {
   const secret = createHmac('sha256', options.adminKey)
     .update('liveline comment client keys')
     .digest('base64url')
-  let redis: Redis | undefined
-  if (options.redisUrl) {
-    // No offline queue: while Redis is away the limiter counts in memory and the repeat rule holds.
-    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    redis.on('error', (err) => options.log.debug({ err }, 'comments redis error'))
-    const connection = redis
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, COMMENT_REDIS_READY_TIMEOUT_MS)
-      timer.unref()
-      connection.once('ready', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
-  }
+  const redis = options.limiterStore.redis
   const rules = new CommentRules({
     secret,
     ...(redis
-      ? { repeatStore: createRedisRepeatStore(redis, { prefix: `${options.keyPrefix}comment-repeat:` }) }
+      ? {
+          repeatStore: createRedisRepeatStore(redis, {
+            prefix: `${options.limiterStore.keyPrefix}comment-repeat:`,
+          }),
+        }
       : {}),
     buildChecker: sharedChecker,
     // Only services whose readers comment pay for the dictionaries (and their GC pauses).
@@ -100,7 +85,7 @@ export async function createCommentService(options: CommentServiceOptions): Prom
   const limiter = createCommentRateLimiter({
     secret,
     ...(redis ? { redis } : {}),
-    keyPrefix: `${options.keyPrefix}comment-rate:`,
+    keyPrefix: `${options.limiterStore.keyPrefix}comment-rate:`,
     limits: {
       perStory: options.settings.perStory,
       perAddress: options.settings.perAddress,
@@ -117,8 +102,8 @@ export async function createCommentService(options: CommentServiceOptions): Prom
     clientIpHeader: options.settings.clientIpHeader,
     metrics,
     async close() {
+      // The limiter store is the service's: it closes it.
       rules.close()
-      redis?.disconnect()
     },
   }
 }
