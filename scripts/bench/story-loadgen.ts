@@ -32,8 +32,10 @@ export interface StoryPhaseResult {
   closed: Record<string, number>
   /** Event frames received (all types). */
   frames: number
-  /** Seqs a reader skipped (a gap), or never got before the end while it stayed open. */
+  /** Seqs a reader skipped: a gap in what it was sent (the server fills gaps, so this is loss). */
   lost: number
+  /** Seqs open readers had not received yet when the wait ended (a backlog, not a gap). */
+  behind: number
   /** Frames with a seq at or below one the reader already had. */
   duplicated: number
   /** Per update: post-to-receive of its first and last reader, and how many readers got it. */
@@ -259,7 +261,8 @@ async function finish(cmd: Extract<ToStoryLoadgen, { cmd: 'finish' }>): Promise<
     openAtEnd,
     closed,
     frames,
-    lost: gaps + missing,
+    lost: gaps,
+    behind: missing,
     duplicated,
     perUpdate,
     deliveryMs: sorted.length
