@@ -317,13 +317,14 @@ function renderComments(pending, published) {
 
 async function decide(comment, status) {
   await api('PATCH', `/v1/stories/${story.id}/comments/${comment.id}`, { status })
-  notify(status === 'published' ? 'Comment approved.' : 'Comment rejected.')
   const next = $('comment-queue').querySelector(`[data-id="${CSS.escape(comment.id)}"]`)?.nextElementSibling
   await loadComments()
   if (next)
     $('comment-queue')
       .querySelector(`[data-id="${CSS.escape(next.dataset.id)}"]`)
       ?.focus()
+  // Said once the lists are redrawn: the desk takes the next action only from then on.
+  notify(status === 'published' ? 'Comment approved.' : 'Comment rejected.')
 }
 
 async function removeComment(comment, button) {
