@@ -14,6 +14,7 @@ import { Signal } from '../src/lib/signal.js'
 import { systemClock } from '../src/lib/time.js'
 import type { EventStreams } from '../src/live/stream.js'
 import { createMetrics } from '../src/metrics.js'
+import { memoryLimiterStore } from '../src/rate-limits/limiter-store.js'
 import { createRouter } from '../src/router.js'
 
 /** The router as the service builds it, on stand-ins for the services its handlers would use. */
@@ -34,6 +35,7 @@ export function httpAppWithoutServices() {
     streams: {} as EventStreams,
     presence: { readers: () => 0 },
     comments: {} as CommentService,
+    limiterStore: memoryLimiterStore(''),
     publicUrl: process.env.LIVELINE_PUBLIC_URL || undefined,
   }).app
 }

@@ -65,7 +65,7 @@ export interface Limits {
   maxUploadBytes: number
   /** Most pixels (width × height) an uploaded image may decode to: refuses decompression bombs. */
   maxImagePixels: number
-  /** Uploads one API key may make per minute, on each instance. */
+  /** Uploads one API key may make per minute, over all instances. */
   uploadsPerKeyPerMinute: number
   /**
    * How often each instance's scheduler looks for scheduled updates that are due (it also wakes

@@ -20,6 +20,7 @@ import { retryStreamWhenUnavailable, streamRoutes } from './live/routes.js'
 import type { EventStreams } from './live/stream.js'
 import { MEDIA_UPLOAD_PATH, mediaFileRoutes, mediaUploadRoutes } from './media/routes.js'
 import { peopleRoutes } from './people/routes.js'
+import type { LimiterStore } from './rate-limits/limiter-store.js'
 import { storyRoutes } from './stories/routes.js'
 import { updateRoutes } from './updates/routes.js'
 import { webRoutes } from './web/routes.js'
@@ -39,6 +40,8 @@ export interface RouterOptions {
   publicUrl?: string
   /** Reader comments: rules, rate limits, metrics (src/comments/comment-service.ts). */
   comments: CommentService
+  /** Where rate limits count (Redis shared by every instance, or this process): uploads per key. */
+  limiterStore: LimiterStore
 }
 
 /**
@@ -102,7 +105,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   app.route('/v1', presenceRoutes(options.presence))
   app.route('/v1', feedRoutes())
   app.route('/v1', webhookRoutes())
-  app.route('/v1', mediaUploadRoutes(deps))
+  app.route('/v1', mediaUploadRoutes(deps, options.limiterStore))
   app.route('/', mediaFileRoutes())
   app.route('/', healthRoutes(options.ready))
   app.route('/', webRoutes())

@@ -23,6 +23,7 @@ import { WsEndpoint } from './live/ws-endpoint.js'
 import { createLog } from './log.js'
 import { createMetrics } from './metrics.js'
 import { PublicReads } from './public-reads/public-reads.js'
+import { createLimiterStore } from './rate-limits/limiter-store.js'
 import { createRouter } from './router.js'
 import { createStore, type Store } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
@@ -125,13 +126,18 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     scheduleWake,
     webhooks: { settings: config.webhooks, wake: webhookWake },
   }
+  // Comment and upload limits count in the bus's Redis (or cluster), on a connection of their own.
+  const limiterStore = await createLimiterStore({
+    redisUrl: config.redisUrl,
+    cluster: config.redisCluster,
+    keyPrefix: config.busPrefix,
+    log,
+  })
   // The rules' dictionaries are built on the first comment (shared by every service in the process).
   const comments = await createCommentService({
     settings: config.comments ?? DEFAULT_COMMENT_SETTINGS,
     adminKey: config.adminKey,
-    // The limiter speaks to one Redis; on a cluster it counts per instance (docs/comments.md).
-    redisUrl: config.redisCluster ? undefined : config.redisUrl,
-    keyPrefix: config.busPrefix,
+    limiterStore,
     db: store.db,
     log,
     registry: deps.metrics.registry,
@@ -172,6 +178,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     presence,
     publicUrl: config.publicUrl,
     comments,
+    limiterStore,
   })
 
   let server: Server | null = null
@@ -188,6 +195,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     await webhookWorker?.close()
     await idempotencyPruner.close()
     await comments.close()
+    limiterStore.close()
     await scheduler.close()
     await bus.close()
     if (!overrides.store) await store.close()

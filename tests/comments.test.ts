@@ -37,6 +37,30 @@ describe('reader comments over HTTP and the websocket', () => {
     expect(res.body.error.code).toBe('comments_closed')
   })
 
+  it('publishes comments that crowd in at once on an open story, each once with its own seq, in the log and live', async () => {
+    const story = await storyWithComments(editor, 'open')
+    const ws = await connectReader(server.wsUrl)
+    await ws.subscribe(story.id, story.seq)
+    const texts = Array.from(
+      { length: 40 },
+      (_, i) => `Thank you for the coverage, reader number ${i + 1} here.`,
+    )
+    const posted = await Promise.all(
+      texts.map((text) => reader.post(`/v1/stories/${story.id}/comments`, { name: 'Crowd', text })),
+    )
+    expect(posted.map((r) => [r.status, r.body.status])).toEqual(texts.map(() => [201, 'published']))
+    const log = await editor.get(`/v1/stories/${story.id}/events?since=${story.seq}`)
+    expect(log.body.events.map((e: { seq: number }) => e.seq)).toEqual(texts.map((_, i) => story.seq + i + 1))
+    expect(new Set(log.body.events.map((e: { comment: { id: string } }) => e.comment.id))).toEqual(
+      new Set(posted.map((r) => r.body.id)),
+    )
+    await ws.waitFor((r) => r.events(story.id).length >= texts.length, 10_000, 'every comment live')
+    expect(ws.events(story.id).map((e) => e.seq)).toEqual(texts.map((_, i) => story.seq + i + 1))
+    ws.close()
+    const list = await reader.get(`/v1/stories/${story.id}/comments?limit=100`)
+    expect(list.body.items).toHaveLength(texts.length)
+  })
+
   it('on a moderated story a comment waits; approving it reaches readers live and in the list', async () => {
     const story = await storyWithComments(editor, 'moderated')
     const ws = await connectReader(server.wsUrl)

@@ -192,28 +192,53 @@ describe('POST /v1/media', () => {
   })
 })
 
-describe('the per-key upload rate', () => {
-  let limited: TestServer
+describe.each([
+  ['in process, on one instance', false],
+  ['in Redis, across two instances', true],
+])('the per-key upload rate counted %s', (_name, shared) => {
+  let a: TestServer
+  let b: TestServer
   beforeAll(async () => {
-    limited = await startServer({ limits: { uploadsPerKeyPerMinute: 2 } })
+    const options = { limits: { uploadsPerKeyPerMinute: 2 } }
+    if (!shared) {
+      a = await startServer(options)
+      b = a
+      return
+    }
+    // Same Redis and key prefix: the two instances of one deployment.
+    const busPrefix = `liveline-test:upload-rate:${randomBytes(6).toString('hex')}:`
+    a = await startServer({ ...options, redis: true, busPrefix })
+    b = await startServer({ ...options, redis: true, busPrefix })
   })
-  afterAll(() => limited.stop())
+  afterAll(async () => {
+    await a.stop()
+    if (b !== a) await b.stop()
+  })
 
   it('refuses a key over its uploads per minute with 429 and Retry-After, other keys unaffected', async () => {
-    const [first, second] = [await keyFor(limited.admin, 'editor'), await keyFor(limited.admin, 'editor')]
+    const [first, second] = [await keyFor(a.admin, 'editor'), await keyFor(a.admin, 'editor')]
     const png = await noise(16, 16).png().toBuffer()
-    const send = (key: string | undefined) =>
-      fetch(`${limited.url}/v1/media`, {
+    const send = (server: TestServer, key: string | undefined) =>
+      fetch(`${server.url}/v1/media`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'image/png' },
         body: new Blob([new Uint8Array(png)]),
       })
-    expect((await send(first.key)).status).toBe(201)
-    expect((await send(first.key)).status).toBe(201)
-    const refused = await send(first.key)
-    expect(refused.status).toBe(429)
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
-    expect(((await refused.json()) as any).error.code).toBe('rate_limited')
-    expect((await send(second.key)).status).toBe(201)
+    expect((await send(a, first.key)).status).toBe(201)
+    expect((await send(b, first.key)).status).toBe(201)
+    // The third upload of the minute is refused wherever it lands.
+    for (const server of new Set([a, b])) {
+      const refused = await send(server, first.key)
+      expect(refused.status).toBe(429)
+      const retryAfter = Number(refused.headers.get('retry-after'))
+      expect(retryAfter).toBeGreaterThan(0)
+      expect(retryAfter).toBeLessThanOrEqual(60)
+      expect(((await refused.json()) as any).error).toMatchObject({
+        code: 'rate_limited',
+        details: { retryAfterSeconds: retryAfter },
+      })
+    }
+    expect((await send(b, second.key)).status).toBe(201)
+    expect((await send(a, second.key)).status).toBe(201)
   })
 })

@@ -404,22 +404,46 @@ describe('corrections', () => {
     const posted = (
       await editor.post(`/v1/stories/${story.id}/updates`, textUpdate('The meeting is on Monday'))
     ).body
-    const note = 'An earlier version said Monday; the meeting is on Tuesday'
+    const ws = await connectReader(server.wsUrl)
+    await ws.subscribe(story.id, posted.seq)
+    // Markup in a note stays text everywhere it is shown.
+    const note = 'An earlier version said Monday; the meeting is on <b>Tuesday</b>'
+    const escapedNote = 'An earlier version said Monday; the meeting is on &lt;b&gt;Tuesday&lt;/b&gt;'
     const corrected = await editor.patch(`/v1/stories/${story.id}/updates/${posted.id}`, {
       blocks: [{ type: 'text', text: 'The meeting is on Tuesday' }],
       correction: note,
     })
     expect(corrected.status).toBe(200)
     expect(corrected.body.corrections).toEqual([{ at: corrected.body.editedAt, note }])
-    expect(corrected.body.html).toContain('<strong>Correction</strong>')
+    // The contract's `html` is the headline and blocks: the correction is in `corrections` only.
+    expect(corrected.body.html).toBe('<p>The meeting is on Tuesday</p>')
     const log = await events(story)
     expect(log.events.map((e) => e.type)).toEqual(['update.created', 'update.edited'])
 
+    // Live readers get the whole corrected update, from which the page renders the note at once.
+    await ws.waitFor((r) => r.events(story.id).length >= 1, 5000, 'the correction')
+    const [edited] = ws.events(story.id)
+    expect(edited).toMatchObject({ type: 'update.edited', update: { corrections: [{ note }] } })
+    expect(edited.update.html).toBe('<p>The meeting is on Tuesday</p>')
+    ws.close()
+
+    const stamp = `${corrected.body.editedAt.slice(0, 10)} ${corrected.body.editedAt.slice(11, 16)} UTC`
+    const shown = `<p class="ll-correction"><strong>Correction</strong>, <time datetime="${corrected.body.editedAt}">${stamp}</time>: ${escapedNote}</p>`
     const html = await pageHtml(story.slug)
-    expect(html).toContain('Correction')
-    expect(html).toContain(note)
-    for (const f of ['atom', 'rss']) expect(await feedText(story, f)).toContain('Correction')
-    expect(JSON.parse(await feedText(story, 'json')).items[0].content_html).toContain(note)
+    expect(html).toContain(
+      `<div class="ll-body"><p>The meeting is on Tuesday</p></div><aside class="ll-corrections">${shown}</aside>`,
+    )
+    expect(html).not.toContain('<b>Tuesday')
+    // The widget renders the same fragment.
+    expect(await (await fetch(`${server.url}/s/${story.slug}/fragment`)).text()).toContain(shown)
+    const entryHtml = `<p>The meeting is on Tuesday</p><aside class="ll-corrections">${shown}</aside>`
+    expect(JSON.parse(await feedText(story, 'json')).items[0].content_html).toBe(entryHtml)
+    for (const f of ['atom', 'rss']) {
+      const feed = await feedText(story, f)
+      // The entry's HTML is itself escaped once more inside the XML.
+      expect(feed).toContain('&lt;strong&gt;Correction&lt;/strong&gt;, ')
+      expect(feed).toContain('&amp;lt;b&amp;gt;Tuesday')
+    }
     const post = jsonLd(html).liveBlogUpdate[0]
     expect(post.correction).toEqual([
       { '@type': 'CorrectionComment', text: note, datePublished: corrected.body.editedAt },
@@ -429,6 +453,8 @@ describe('corrections', () => {
       correction: 'Second',
     })
     expect(second.body.corrections.map((c: { note: string }) => c.note)).toEqual([note, 'Second'])
+    expect(second.body.html).toBe('<p>The meeting is on Tuesday</p>')
+    expect((await pageHtml(story.slug)).match(/class="ll-correction"/g)).toHaveLength(2)
 
     const draft = (await contributor.post(`/v1/stories/${story.id}/updates`, textUpdate('unseen'))).body
     const early = await editor.patch(`/v1/stories/${story.id}/updates/${draft.id}`, { correction: 'x' })

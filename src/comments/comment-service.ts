@@ -1,16 +1,15 @@
 import { createHmac } from 'node:crypto'
-import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { Counter, Gauge, type Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 import type { CommentSettings } from '../config.js'
+import type { LimiterStore } from '../rate-limits/limiter-store.js'
 import type { Db } from '../store/db.js'
+import { type CommentPublisher, createCommentPublisher } from './comment-publisher.js'
+import { acceptingSetting } from './comments.js'
 import { createCommentRateLimiter } from './rate-limit.js'
 import { createRedisRepeatStore } from './repeat-store.js'
 import { CommentRules, RULE_CODES } from './rules.js'
 import { buildSpellChecker, type SpellChecker, type SpellCheckLanguage } from './spell-checker.js'
-
-/** How long startup waits for the comments' Redis before counting in memory meanwhile. */
-export const COMMENT_REDIS_READY_TIMEOUT_MS = 2000
 
 /**
  * Checkers built in this process, by language. A checker never changes once built (the Turkish one
@@ -41,10 +40,8 @@ export interface CommentServiceOptions {
   settings: CommentSettings
   /** The master key: the secret that keys client hashes is derived from it (same on every instance). */
   adminKey: string
-  /** Shares rate limits and the repeat rule across instances; in process when absent. */
-  redisUrl?: string
-  /** Prefix of the Redis keys (the bus prefix), so deployments sharing a Redis keep apart. */
-  keyPrefix: string
+  /** Where limits and the repeat rule count: Redis (one or a cluster) shared by every instance, or this process. */
+  limiterStore: LimiterStore
   db: Db
   log: Logger
   registry: Registry
@@ -57,6 +54,8 @@ export interface CommentServiceOptions {
 export interface CommentService {
   rules: CommentRules
   limiter: ReturnType<typeof createCommentRateLimiter>
+  /** Writes the comments the rules publish, several of one story in one transaction when they crowd. */
+  publisher: CommentPublisher
   /** Keys the hash of client addresses: stored instead of the address. */
   secret: string
   clientIpHeader: string | undefined
@@ -66,30 +65,20 @@ export interface CommentService {
 
 export type CommentMetrics = ReturnType<typeof createCommentMetrics>
 
-/** @example const comments = await createCommentService({ settings, adminKey, redisUrl, keyPrefix, db, log, registry }) */
+/** @example const comments = await createCommentService({ settings, adminKey, limiterStore, db, log, registry }) */
 export async function createCommentService(options: CommentServiceOptions): Promise<CommentService> {
   const secret = createHmac('sha256', options.adminKey)
     .update('liveline comment client keys')
     .digest('base64url')
-  let redis: Redis | undefined
-  if (options.redisUrl) {
-    // No offline queue: while Redis is away the limiter counts in memory and the repeat rule holds.
-    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    redis.on('error', (err) => options.log.debug({ err }, 'comments redis error'))
-    const connection = redis
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, COMMENT_REDIS_READY_TIMEOUT_MS)
-      timer.unref()
-      connection.once('ready', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
-  }
+  const redis = options.limiterStore.redis
   const rules = new CommentRules({
     secret,
     ...(redis
-      ? { repeatStore: createRedisRepeatStore(redis, { prefix: `${options.keyPrefix}comment-repeat:` }) }
+      ? {
+          repeatStore: createRedisRepeatStore(redis, {
+            prefix: `${options.limiterStore.keyPrefix}comment-repeat:`,
+          }),
+        }
       : {}),
     buildChecker: sharedChecker,
     // Only services whose readers comment pay for the dictionaries (and their GC pauses).
@@ -100,7 +89,7 @@ export async function createCommentService(options: CommentServiceOptions): Prom
   const limiter = createCommentRateLimiter({
     secret,
     ...(redis ? { redis } : {}),
-    keyPrefix: `${options.keyPrefix}comment-rate:`,
+    keyPrefix: `${options.limiterStore.keyPrefix}comment-rate:`,
     limits: {
       perStory: options.settings.perStory,
       perAddress: options.settings.perAddress,
@@ -113,12 +102,13 @@ export async function createCommentService(options: CommentServiceOptions): Prom
   return {
     rules,
     limiter,
+    publisher: createCommentPublisher(acceptingSetting),
     secret,
     clientIpHeader: options.settings.clientIpHeader,
     metrics,
     async close() {
+      // The limiter store is the service's: it closes it.
       rules.close()
-      redis?.disconnect()
     },
   }
 }
@@ -155,6 +145,12 @@ function createCommentMetrics(registry: Registry, db: Db) {
       name: 'liveline_comment_rules_fired_total',
       help: 'Automatic rules that fired on a comment, by rule code',
       labelNames: ['rule'] as const,
+      registers,
+    }),
+    ruleSeconds: new Histogram({
+      name: 'liveline_comment_rules_seconds',
+      help: "Time the automatic rules took to decide one comment (the repeat rule's Redis round trip included)",
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
       registers,
     }),
     rateLimited: new Counter({

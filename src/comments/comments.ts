@@ -12,7 +12,7 @@ import { presentComment } from './present.js'
 import type { Comment, CreateCommentInput, ListCommentsQuery, ModerateCommentInput } from './schema.js'
 
 /** The comments setting of a story that takes new comments, or 409 `comments_closed`. */
-function acceptingSetting(story: StoryRow): 'moderated' | 'open' {
+export function acceptingSetting(story: StoryRow): 'moderated' | 'open' {
   if (story.comments === 'moderated' || story.comments === 'open') return story.comments
   throw new AppError(
     'comments_closed',
@@ -47,10 +47,12 @@ export async function postComment(
   }
   comments.metrics.received.inc()
   const client = clientKey(comments.secret, address)
+  const timeRules = comments.metrics.ruleSeconds.startTimer()
   const evaluation = await comments.rules.evaluate(
     { text: input.text, client },
     { id: story.id, language: story.language, comments: setting },
   )
+  timeRules()
   for (const rule of evaluation.reasons) comments.metrics.ruleFired.inc({ rule })
   comments.metrics.decided.inc({ status: evaluation.status, by: 'rules' })
   const now = deps.clock()
@@ -70,13 +72,9 @@ export async function postComment(
     await deps.db.insertInto('comments').values(row).execute()
     return presentComment(row)
   }
-  return recordChange(deps, story.id, async (ctx) => {
-    // Under the story's lock: an editor closing comments meanwhile wins.
-    acceptingSetting(ctx.story)
-    await ctx.tx.insertInto('comments').values(row).execute()
-    const comment = presentComment(row)
-    return { result: comment, events: [{ seq: ctx.nextSeq(), type: 'comment.published', comment }] }
-  })
+  // Under the story's lock (checked again there: an editor closing comments meanwhile wins),
+  // together with the other comments published on the story at the same moment.
+  return comments.publisher.publish(deps, story.id, row)
 }
 
 /**

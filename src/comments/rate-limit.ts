@@ -1,10 +1,5 @@
-import type { Redis } from 'ioredis'
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible'
+import { RateLimiterRes } from 'rate-limiter-flexible'
+import { type LimiterRedis, limiterOn, retryAfterSeconds } from '../rate-limits/limiter-store.js'
 import { clientKey, IPV6_CLIENT_PREFIX_BITS } from './client-key.js'
 
 /** How many comments one client address may post, per window. */
@@ -29,10 +24,10 @@ export interface CommentRateLimiterOptions {
   /** Keys the hash of each address (a server secret). */
   secret: string
   /**
-   * Counts across every instance when given; in this process otherwise. Until the client is ready
-   * (and whenever it is not) this instance counts in memory.
+   * Counts across every instance when given (one Redis or a Redis Cluster); in this process
+   * otherwise. Until the client is ready (and whenever it is not) this instance counts in memory.
    */
-  redis?: Redis
+  redis?: LimiterRedis
   keyPrefix?: string
   limits?: Partial<CommentRateLimits>
   ipv6PrefixBits?: number
@@ -56,18 +51,8 @@ export function createCommentRateLimiter(options: CommentRateLimiterOptions) {
   const prefix = options.keyPrefix ?? COMMENT_RATE_LIMIT_PREFIX
   const prefixBits = options.ipv6PrefixBits ?? IPV6_CLIENT_PREFIX_BITS
 
-  function limiter(name: string, points: number): RateLimiterAbstract {
-    const settings = { keyPrefix: `${prefix}${name}`, points, duration: limits.windowSeconds }
-    const memory = new RateLimiterMemory(settings)
-    if (!options.redis) return memory
-    return new RateLimiterRedis({
-      ...settings,
-      storeClient: options.redis,
-      // Fail over at once while Redis is away instead of queueing behind a reconnect.
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: memory,
-    })
-  }
+  const limiter = (name: string, points: number) =>
+    limiterOn(options.redis, `${prefix}${name}`, points, limits.windowSeconds)
   const perStory = limiter('story', limits.perStory)
   const perAddress = limiter('address', limits.perAddress)
 
@@ -94,7 +79,7 @@ export function createCommentRateLimiter(options: CommentRateLimiterOptions) {
       return {
         allowed: false,
         limit: longest.limit,
-        retryAfterSeconds: Math.max(1, Math.ceil(longest.res.msBeforeNext / 1000)),
+        retryAfterSeconds: retryAfterSeconds(longest.res),
       }
     },
   }

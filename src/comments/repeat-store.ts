@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { LimiterRedis } from '../rate-limits/limiter-store.js'
 import { normaliseForRepeat } from './comment-text.js'
 
 /** How long a comment counts as "already sent" for the `repeat` rule (the contract's 10 minutes). */
@@ -63,9 +63,10 @@ export const REPEAT_REDIS_PREFIX = 'liveline:comment-repeat:'
 
 /**
  * Across instances: `SET key 1 NX PX ttl` is atomic, so of two instances taking the same comment at
- * once exactly one sees it as new. Redis expires the keys itself.
+ * once exactly one sees it as new. Redis expires the keys itself. One key per command, so a Redis
+ * Cluster serves it as well as one server.
  */
-export function createRedisRepeatStore(redis: Redis, options: { prefix?: string } = {}): RepeatStore {
+export function createRedisRepeatStore(redis: LimiterRedis, options: { prefix?: string } = {}): RepeatStore {
   const prefix = options.prefix ?? REPEAT_REDIS_PREFIX
   return {
     async seen(key, ttlMs) {

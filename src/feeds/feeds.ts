@@ -13,7 +13,8 @@ import { type StaticFile, staticFile } from '../http/static-file.js'
 import type { TrustedRead } from '../public-reads/trusted-read.js'
 import type { Queryable } from '../store/db.js'
 import type { StoryRow, StoryStatus } from '../store/schema.js'
-import type { Block } from '../updates/schema.js'
+import { renderCorrectionsHtml } from '../updates/corrections.js'
+import type { Block, Correction } from '../updates/schema.js'
 import { updateTitle } from '../updates/title.js'
 import { renderAtom } from './atom.js'
 import { FeedCache } from './cache.js'
@@ -401,6 +402,7 @@ async function readEntries(db: Queryable, limit: number, storyId?: string) {
       'updates.headline',
       'updates.blocks',
       'updates.html',
+      'updates.corrections',
       'updates.key_event',
       'updates.author_name',
       'updates.author_avatar_url',
@@ -428,7 +430,8 @@ function toEntry(
     id: row.id,
     urn: uuidUrn(`update:${row.id}`),
     title: updateTitle(row.headline, row.blocks as Block[]),
-    html: row.html,
+    // Feed readers see a correction under the update, as the page shows it.
+    html: row.html + renderCorrectionsHtml((row.corrections as Correction[] | null) ?? []),
     author: row.author_name,
     authorAvatar: row.author_avatar_url,
     published: row.published_at,

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import { callerOf, requireAction } from '../auth/middleware.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
@@ -8,6 +7,7 @@ import type { AppEnv } from '../http/env.js'
 import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
 import { etagMatches } from '../lib/etag.js'
+import { consumePoint, type LimiterStore } from '../rate-limits/limiter-store.js'
 import { getMediaFile, uploadMedia } from './media.js'
 import { Media } from './schema.js'
 import { MEDIA_CONTENT_TYPES } from './urls.js'
@@ -20,14 +20,18 @@ export const MEDIA_CACHE = 'public, max-age=31536000, immutable'
 
 const RATE_WINDOW_SECONDS = 60
 
+/** Name of the upload limiter's keys in Redis (after the deployment's prefix). */
+export const UPLOAD_RATE_KEY = 'upload-rate:'
+
 /** POST /v1/media: upload an image (mounted under /v1). */
-export function mediaUploadRoutes(deps: Deps): Hono<AppEnv> {
+export function mediaUploadRoutes(deps: Deps, limiterStore: LimiterStore): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  // Per instance: re-encoding is CPU work on this machine, which is what the limit protects.
-  const limiter = new RateLimiterMemory({
-    points: deps.limits.uploadsPerKeyPerMinute,
-    duration: RATE_WINDOW_SECONDS,
-  })
+  // Counted across every instance: a key spreading its uploads over instances gets no more.
+  const limiter = limiterStore.limiter(
+    UPLOAD_RATE_KEY,
+    deps.limits.uploadsPerKeyPerMinute,
+    RATE_WINDOW_SECONDS,
+  )
 
   app.post(
     '/media',
@@ -57,14 +61,11 @@ export function mediaUploadRoutes(deps: Deps): Hono<AppEnv> {
         throw new AppError('unsupported_media_type', 'send the image as the raw body with its image type', {
           'Content-Type': `must be one of ${MEDIA_CONTENT_TYPES.join(', ')}`,
         })
-      try {
-        await limiter.consume(caller.keyId)
-      } catch (err) {
-        if (!(err instanceof RateLimiterRes)) throw err
-        const retryAfterSeconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000))
-        c.header('Retry-After', String(retryAfterSeconds))
+      const decision = await consumePoint(limiter, caller.keyId)
+      if (!decision.allowed) {
+        c.header('Retry-After', String(decision.retryAfterSeconds))
         throw new AppError('rate_limited', 'too many uploads from this key; try again later', {
-          retryAfterSeconds,
+          retryAfterSeconds: decision.retryAfterSeconds,
         })
       }
       const body = Buffer.from(await c.req.arrayBuffer())

@@ -9,7 +9,6 @@ import type { Queryable, Tx } from '../store/db.js'
 import { newestFirst } from '../store/keyset.js'
 import type { StoryRowPatch, UpdateRow, UpdatesTable } from '../store/schema.js'
 import { presentStory } from '../stories/present.js'
-import { renderCorrectionsHtml } from './corrections.js'
 import {
   findIdempotentUpdateId,
   type IdempotentRequest,
@@ -68,15 +67,6 @@ async function bylineFor(tx: Queryable, principal: Principal, authorId: string |
   }
 }
 
-/** Headline and blocks rendered, then the corrections readers see under them. */
-function updateHtml(
-  headline: string | null | undefined,
-  blocks: CreateUpdateInput['blocks'],
-  corrections: Correction[],
-) {
-  return renderUpdateHtml(headline, blocks) + renderCorrectionsHtml(corrections)
-}
-
 /**
  * Posts an update. Published at once: one `update.created` event (and a `story.updated` when it is
  * pinned). From a contributor it waits as `submitted`; with a future `publishAt` it waits as
@@ -129,7 +119,7 @@ export async function createUpdate(deps: Deps, args: CreateUpdateArgs): Promise<
         status,
         headline: input.headline ?? null,
         blocks: JSON.stringify(input.blocks),
-        html: updateHtml(input.headline, input.blocks, []),
+        html: renderUpdateHtml(input.headline, input.blocks),
         key_event: input.keyEvent,
         ...(await bylineFor(ctx.tx, author, input.authorId)),
         created_by: author.keyId,
@@ -287,7 +277,7 @@ export async function editUpdate(
     const set: Updateable<UpdatesTable> = {
       headline,
       blocks: JSON.stringify(blocks),
-      html: updateHtml(headline, blocks, corrections),
+      html: renderUpdateHtml(headline, blocks),
       key_event: keyEvent,
       corrections: JSON.stringify(corrections),
       ...byline,

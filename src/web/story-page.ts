@@ -1,5 +1,6 @@
 import { REASON_WORDS } from '../comments/reasons.js'
 import type { Comment } from '../comments/schema.js'
+import { renderCorrectionsHtml } from '../updates/corrections.js'
 import type { Update } from '../updates/schema.js'
 import { html, jsonForScript, type SafeHtml, trusted, utcStamp } from './html.js'
 import { editorsOf, type StoryView, updateLabel, updatePlainText } from './story-view.js'
@@ -38,7 +39,7 @@ function updateArticle(update: Update, pinnedCopy = false): SafeHtml {
     : ''
   return html`<article class="ll-update${update.keyEvent ? ' ll-key' : ''}"${pinnedCopy ? '' : html` id="u-${update.id}"`} data-id="${update.id}" data-seq="${update.seq}" data-key="${update.keyEvent ? '1' : '0'}" data-label="${updateLabel(update)}">
 <p class="ll-when"><time datetime="${publishedAt(update)}">${utcStamp(publishedAt(update))}</time> ${byline(update.author)}${update.keyEvent ? html` <span class="ll-badge">Key event</span>` : ''}${edited}</p>
-<div class="ll-body">${trusted(update.html)}</div>
+<div class="ll-body">${trusted(update.html)}</div>${trusted(renderCorrectionsHtml(update.corrections))}
 </article>`
 }
 

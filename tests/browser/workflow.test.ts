@@ -141,7 +141,7 @@ describe('the editorial workflow in the desk', () => {
     await correction.waitFor()
     // The time is shown in the reader's own format (live-view.js localizes every <time>).
     expect(await correction.textContent()).toMatch(
-      /^Correction .+: An earlier version said Monday; the meeting is on Tuesday$/,
+      /^Correction, .+: An earlier version said Monday; the meeting is on Tuesday$/,
     )
     expect(await correction.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-.*Z$/)
     expect(await reader.locator('.ll-update .ll-body p').first().textContent()).toBe(

@@ -44,7 +44,7 @@ export interface Update {
   status: 'published' | 'scheduled' | 'submitted'
   headline: string | null
   blocks: Block[]
-  /** The server's rendering of headline, blocks and corrections: all text escaped, safe to insert as HTML. */
+  /** The server's rendering of headline and blocks: all text escaped, safe to insert as HTML. Corrections are not in it: show `corrections` under it. */
   html: string
   keyEvent: boolean
   author: { id: string; name: string; title: string | null; avatarUrl: string | null }

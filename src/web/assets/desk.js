@@ -89,6 +89,10 @@ function notify(text) {
 async function act(button, fn) {
   if (busy) return
   busy = true
+  // An action that re-renders its list removes the focused button, and the focus would drop to
+  // the page: a keyboard user would start over from the top. Remember where it was.
+  const hadFocus = button !== null && button !== undefined && document.activeElement === button
+  const list = button?.closest('ol, ul') ?? null
   if (button) button.disabled = true
   try {
     await fn()
@@ -98,7 +102,23 @@ async function act(button, fn) {
   } finally {
     busy = false
     if (button) button.disabled = false
+    if (hadFocus) restoreFocus(button, list)
   }
+}
+
+/**
+ * After an action: the focus goes back to its button (a second press confirms), or, when the list
+ * was re-rendered without it, to the list's first button (or the list itself), never to the page.
+ */
+function restoreFocus(button, list) {
+  const active = document.activeElement
+  if (active && active !== document.body && active !== button) return
+  if (button.isConnected) return button.focus()
+  if (!list?.isConnected) return
+  const next = list.querySelector('button:not([disabled])')
+  if (next) return next.focus()
+  list.tabIndex = -1
+  list.focus()
 }
 
 // ---- sign in
@@ -304,13 +324,14 @@ function renderComments(pending, published) {
 
 async function decide(comment, status) {
   await api('PATCH', `/v1/stories/${story.id}/comments/${comment.id}`, { status })
-  notify(status === 'published' ? 'Comment approved.' : 'Comment rejected.')
   const next = $('comment-queue').querySelector(`[data-id="${CSS.escape(comment.id)}"]`)?.nextElementSibling
   await loadComments()
   if (next)
     $('comment-queue')
       .querySelector(`[data-id="${CSS.escape(next.dataset.id)}"]`)
       ?.focus()
+  // Said once the lists are redrawn: the desk takes the next action only from then on.
+  notify(status === 'published' ? 'Comment approved.' : 'Comment rejected.')
 }
 
 async function removeComment(comment, button) {
@@ -617,14 +638,17 @@ function addBlock(type, values = {}) {
 
 /** The composer's content as an API body (empty optional fields left out). */
 function composed() {
-  const blocks = [...$('blocks').querySelectorAll('.block')].map((box) => {
-    const block = { type: box.dataset.type }
-    for (const input of box.querySelectorAll('input, textarea')) {
-      const value = input.value.trim()
-      if (value || input.name === 'text' || input.name === 'url') block[input.name] = value
-    }
-    return block
-  })
+  const blocks = [...$('blocks').querySelectorAll('.block')]
+    .map((box) => {
+      const block = { type: box.dataset.type }
+      for (const input of box.querySelectorAll('input, textarea')) {
+        const value = input.value.trim()
+        if (value || input.name === 'text' || input.name === 'url') block[input.name] = value
+      }
+      return block
+    })
+    // The composer starts with a text block: left empty beside a photo, it is not part of the post.
+    .filter((block, _, all) => !(block.type === 'text' && block.text === '' && all.length > 1))
   const headline = $('headline').value.trim()
   return { headline: headline || null, blocks, keyEvent: $('key-event').checked }
 }

@@ -98,6 +98,8 @@ function articleOf(update, pinnedCopy = false) {
   // `html` is the server's rendering, with every piece of text escaped (see updates/render.ts).
   body.innerHTML = update.html
   node.append(when, body)
+  const corrections = correctionsOf(update.corrections ?? [])
+  if (corrections) node.append(corrections)
   localize(node)
   return node
 }
@@ -142,6 +144,21 @@ function presenceView(root) {
     },
     close: () => clearTimeout(timer),
   }
+}
+
+/**
+ * "Correction, <time>: <note>" under the update, from its `corrections` field (the note set as
+ * text): the markup updates/corrections.ts renders on the server.
+ */
+function correctionsOf(corrections) {
+  if (corrections.length === 0) return null
+  const aside = el('aside', 'll-corrections')
+  for (const c of corrections) {
+    const line = el('p', 'll-correction')
+    line.append(el('strong', undefined, 'Correction'), ', ', timeEl(c.at), `: ${c.note}`)
+    aside.append(line)
+  }
+  return aside
 }
 
 const STATE_TEXT = {
