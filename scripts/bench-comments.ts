@@ -20,6 +20,7 @@
  * Target: the updates' p99 with comments within 1.2x of the baseline's.
  *
  *   npm run bench:comments
+ *   BENCH_COMMENTS_MODE=moderated npm run bench:comments   # every comment waits for an editor
  *   BENCH_SECONDS=10 BENCH_READERS=1000 npm run bench:comments
  *
  * Needs Postgres on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379, and an
@@ -58,11 +59,23 @@ const num = (name: string, fallback: number) => {
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number`)
   return value
 }
+function commentsMode(value: string): 'open' | 'moderated' {
+  if (value !== 'open' && value !== 'moderated')
+    throw new Error('BENCH_COMMENTS_MODE must be open or moderated')
+  return value
+}
+
 const config = {
   seconds: num('BENCH_SECONDS', 30),
   readers: num('BENCH_READERS', 5000),
   commentRate: num('BENCH_COMMENT_RATE', 200),
   updateRate: num('BENCH_UPDATE_RATE', 1),
+  /**
+   * The story's comments setting: `open` publishes clean comments at once (each an event for every
+   * reader); `moderated` holds them all for an editor, as a newsroom runs a story with this many
+   * comments, so readers get only the updates and the cost measured is the write path's.
+   */
+  mode: commentsMode(process.env.BENCH_COMMENTS_MODE ?? 'open'),
   /** Handshakes in flight at once while the readers connect. */
   concurrency: 200,
   /** Comment POSTs in flight at most; past it a comment is counted as not sent on time. */
@@ -293,7 +306,7 @@ function report(base: PhaseOutcome, withComments: PhaseOutcome, connected: numbe
     `machine   ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.type()} ${os.release()} ${os.arch()}`,
     `date      ${new Date().toISOString()}`,
     `node      ${process.version}`,
-    `config    ${connected} readers on one open story; ${config.updateRate} update/s for ${config.seconds} s per phase; ${config.commentRate} comments/s in the second`,
+    `config    ${connected} readers on one ${config.mode} story; ${config.updateRate} update/s for ${config.seconds} s per phase; ${config.commentRate} comments/s in the second`,
     '',
     row('', 'no comments', 'comments', 'ratio', 'target'),
     row('updates posted OK', String(base.updatesPosted), String(withComments.updatesPosted)),
@@ -409,7 +422,7 @@ async function main(): Promise<void> {
     { title: `Comments bench ${runId}`, status: 'live' },
     editorKey,
   )
-  await server.api('PATCH', `/v1/stories/${story.id}`, { comments: 'open' }, editorKey)
+  await server.api('PATCH', `/v1/stories/${story.id}`, { comments: config.mode }, editorKey)
 
   // Warm up: the first comment builds the dictionaries (off the request path, up to seconds).
   const mix = commentMix(Math.max(1000, Math.ceil(config.commentRate * config.seconds)))
