@@ -145,10 +145,11 @@ describe('ready answers: public reads sent again as kept, before the router', ()
 
   const ready = async () => {
     const text = (await server.api().get('/metrics')).body as string
-    return [...text.matchAll(/liveline_ready_answers_total\{status="(\d+)"\} (\d+)/g)].reduce(
-      (counts, [, status, n]) => ({ ...counts, [status!]: Number(n) }),
-      {} as Record<string, number>,
-    )
+    const counts: Record<string, number> = {}
+    for (const [, status, n] of text.matchAll(/liveline_ready_answers_total\{status="(\d+)"\} (\d+)/g)) {
+      counts[status as string] = Number(n)
+    }
+    return counts
   }
 
   it('answers exactly what the router answered, per coding, with a 304 for the holder, and stops at a change', async () => {
