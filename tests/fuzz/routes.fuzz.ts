@@ -32,6 +32,8 @@ let operations: Operation[]
 let storyId: string
 let ids: Record<string, string>
 const counts = new Map<string, number>()
+/** The last few requests made, for the message when one fails outright. */
+const recent: string[] = []
 
 beforeAll(async () => {
   server = await startServer()
@@ -196,12 +198,20 @@ describe('every route under generated input', () => {
         const hasBody = r.body !== undefined && op.method !== 'GET'
         if (hasBody && r.contentType) headers['Content-Type'] = r.contentType
         const before = await writesOf(storyId)
+        const sent = `${op.method} ${path.slice(0, 100)} (${headers['Content-Type'] ?? 'no type'}, ${hasBody ? Buffer.byteLength(r.body ?? '') : 0} bytes)`
         const res = await fetch(`${server.url}${path}${qs.size ? `?${qs}` : ''}`, {
           method: op.method,
           headers,
           body: hasBody ? r.body : undefined,
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        }).catch((err: Error) => {
+          // A failure on a reused connection is often the previous request's doing: name them.
+          throw new Error(`${sent} failed: ${err.message}; the requests before: ${recent.join(' | ')}`, {
+            cause: err,
+          })
         })
+        recent.push(`${sent} -> ${res.status} ${res.headers.get('connection') ?? ''}`)
+        if (recent.length > 3) recent.shift()
         const route = `${op.method} ${op.path}`
         counts.set(route, (counts.get(route) ?? 0) + 1)
         const what = `${route} -> ${res.status} (${op.method} ${path}?${qs}, body ${String(r.body).slice(0, 200)})`

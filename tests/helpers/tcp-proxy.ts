@@ -2,11 +2,13 @@ import { connect, createServer, type Server, type Socket } from 'node:net'
 
 /**
  * A TCP proxy in front of a real server that a test can cut and restore, to see how the service
- * behaves when its database goes away (without touching the shared Postgres).
+ * behaves when its database or bus goes away (without touching the shared Postgres or Redis),
+ * or that holds back chosen client data for a while (a command slow to reach the server).
  */
 export class TcpProxy {
   #server: Server | null = null
   readonly #sockets = new Set<Socket>()
+  #hold: { match: RegExp; ms: number; onHeld?: () => void } | null = null
   port = 0
 
   constructor(
@@ -25,7 +27,22 @@ export class TcpProxy {
           upstream.destroy()
         })
       }
-      client.pipe(upstream)
+      client.on('data', (chunk: Buffer) => {
+        const hold = this.#hold
+        if (hold?.match.test(chunk.toString('latin1'))) {
+          // Held in order: nothing else this client sends overtakes it.
+          client.pause()
+          hold.onHeld?.()
+          setTimeout(() => {
+            upstream.write(chunk)
+            client.resume()
+          }, hold.ms)
+        } else if (!upstream.write(chunk)) {
+          client.pause()
+          upstream.once('drain', () => client.resume())
+        }
+      })
+      client.on('end', () => upstream.end())
       upstream.pipe(client)
     })
     await new Promise<void>((resolve, reject) => {
@@ -35,6 +52,14 @@ export class TcpProxy {
     this.#server = server
     this.port = (server.address() as { port: number }).port
     return this.port
+  }
+
+  /**
+   * Holds back, for `ms`, each piece a client sends that matches `match` (a Redis command, say),
+   * and everything that client sends after it; `onHeld` runs as it is caught. `null` stops.
+   */
+  holdClientData(hold: { match: RegExp; ms: number; onHeld?: () => void } | null): void {
+    this.#hold = hold
   }
 
   /** Drops every open connection and refuses new ones. */
