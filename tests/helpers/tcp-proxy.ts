@@ -43,6 +43,9 @@ export class TcpProxy {
         }
       })
       client.on('end', () => upstream.end())
+      // One side gone (dropped, reset) takes the other with it, as a dead link does.
+      client.on('close', () => upstream.destroy())
+      upstream.on('close', () => client.destroy())
       upstream.pipe(client)
     })
     await new Promise<void>((resolve, reject) => {
@@ -69,6 +72,18 @@ export class TcpProxy {
     for (const s of this.#sockets) s.destroy()
     this.#sockets.clear()
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  /** Drops each open connection with probability `share` (1: all), still accepting new ones. */
+  drop(share = 1): number {
+    let dropped = 0
+    for (const s of [...this.#sockets]) {
+      if (!s.destroyed && Math.random() < share) {
+        s.destroy()
+        dropped++
+      }
+    }
+    return dropped
   }
 
   async restore(): Promise<void> {
