@@ -348,6 +348,7 @@ function report(
       check(
         story,
         reader.receipts.filter((r) => r.story === story),
+        reader.kind,
       )
   }
   // The receiver: each delivery (webhook-id) accepted once, each story's events in order.
