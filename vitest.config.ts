@@ -28,7 +28,8 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // `npm run fuzz` only, until the 5xx it finds are fixed (see docs/operations.md).
+          // Property-based fuzzing: a bounded run in `npm test` (150 requests, 25 websocket
+          // connections), a long one in `npm run fuzz` (FUZZ_RUNS, FUZZ_WS_RUNS).
           name: 'fuzz',
           include: ['tests/fuzz/**/*.fuzz.ts'],
           globalSetup: ['tests/helpers/global-setup.ts'],

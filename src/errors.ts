@@ -71,3 +71,15 @@ export function isUnavailableError(err: unknown): boolean {
   }
   return false
 }
+
+/**
+ * Postgres refusing text it cannot store: a NUL byte in text (22021, invalid byte sequence) or a
+ * `\u0000` escape in jsonb (22P05, untranslatable character). Only client input carries those.
+ */
+export function isUnstorableTextError(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code
+    if (code === '22021' || code === '22P05') return true
+  }
+  return false
+}

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Service } from './service.js'
@@ -38,23 +38,38 @@ export async function listen(service: Service, port: number, host: string): Prom
  * (some clients also give up on an upload the server half-closed). Instead the server keeps
  * reading and discarding the body, closes once it has ended (the answer said `Connection:
  * close`), and gives up after `lingerMs` in any case.
+ *
+ * An answer that did not say `Connection: close` (a 401 before a slow upload had arrived, which
+ * the Node adapter stops draining after half a second) promised the client the connection: it
+ * stays open once the body has been discarded, or the client's next request on it would meet a
+ * closed socket ("other side closed").
  */
 function lingerAfterEarlyAnswers(server: Server, lingerMs: number): void {
-  const current = new WeakMap<Socket, IncomingMessage>()
-  server.on('request', (req: IncomingMessage) => current.set(req.socket, req))
+  const current = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>()
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => current.set(req.socket, { req, res }))
   server.on('connection', (socket: Socket) => {
     const destroySoon = socket.destroySoon.bind(socket)
     let lingering = false
     socket.destroySoon = () => {
-      const req = current.get(socket)
-      if (!req || req.complete || socket.destroyed) return destroySoon()
+      const exchange = current.get(socket)
+      if (!exchange || exchange.req.complete || socket.destroyed) return destroySoon()
       if (lingering) return
       lingering = true
+      const { req, res } = exchange
       const timer = setTimeout(() => socket.destroy(), lingerMs)
       timer.unref()
       socket.once('close', () => clearTimeout(timer))
-      // The client has the answer and is done sending: close our side, then wait for theirs.
-      req.once('end', () => socket.end())
+      // Node's own flag for "this answer closes the connection" (set by `Connection: close`).
+      const closes = (res as ServerResponse & { _last?: boolean })._last !== false
+      req.once('end', () => {
+        if (closes) {
+          // The client has the answer and is done sending: close our side, then wait for theirs.
+          socket.end()
+        } else {
+          clearTimeout(timer)
+          lingering = false
+        }
+      })
       socket.once('end', () => socket.destroy())
       // The rest of the body flows through the HTTP parser into the request. Whoever was reading
       // it (the web stream the app gave up on) would pause it when full: drop them and discard.

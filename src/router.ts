@@ -13,6 +13,7 @@ import { anyOriginCors } from './http/cors.js'
 import type { AppEnv } from './http/env.js'
 import { errorBody, handleError, handleNotFound } from './http/errors.js'
 import { healthRoutes, type Readiness } from './http/health.js'
+import { refuseUnstorablePathIds } from './http/middleware/path-ids.js'
 import { requestLog } from './http/middleware/request-log.js'
 import { describe, openApiDocument } from './http/openapi.js'
 import { presenceRoutes } from './live/presence-routes.js'
@@ -61,6 +62,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
   app.use('*', requestLog())
   // Inside the log (it sees the final status); outside every route, so each text answer passes through it.
   app.use('*', compress())
+  app.use('*', refuseUnstorablePathIds())
   // Readers' pages and partners' sites call the API from other origins. Keys travel in the
   // Authorization header, never cookies, so allowing any origin exposes nothing extra.
   app.use(

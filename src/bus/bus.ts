@@ -9,12 +9,19 @@ export interface Bus {
   /** Fire-and-forget from the caller's point of view: rejects when the bus is down, never waits for it. */
   publish(topic: string, message: string): Promise<void>
   /**
-   * Calls `handler` for every message on `topic` from now on. Resolves once the subscription is
-   * active when the bus is up; while it is down it resolves at once and the subscription starts on reconnect.
+   * Calls `handler` for every message on `topic` from now on. Resolves once the broker has
+   * confirmed the subscription, or after a bounded wait when the bus is down or slow; in that
+   * case `onLateStart` runs when the confirmation does come. Messages published before it were
+   * not heard, so a caller that read a position meanwhile reads it again then.
+   * @example const stop = await bus.subscribe('story:1', onMessage, () => checkTheLog())
    * @returns a function that ends this subscription
    */
-  subscribe(topic: string, handler: BusHandler): Promise<() => void>
-  /** `listener` runs after the bus reconnects: messages may have been lost meanwhile. */
+  subscribe(topic: string, handler: BusHandler, onLateStart?: () => void): Promise<() => void>
+  /**
+   * `listener` runs after the bus reconnected and every subscription was remade and confirmed:
+   * messages published while it was away were lost, and any published from now on is heard, so
+   * a position read in the listener leaves nothing in between.
+   */
   onReconnect(listener: () => void): void
   isReady(): boolean
   close(): Promise<void>
@@ -51,9 +58,43 @@ export class TopicHandlers {
     return true
   }
 
+  /** Every topic with a handler. */
+  topics(): string[] {
+    return [...this.#topics.keys()]
+  }
+
+  has(topic: string): boolean {
+    return this.#topics.has(topic)
+  }
+
   dispatch(topic: string, message: string): void {
     const handlers = this.#topics.get(topic)
     if (!handlers) return
     for (const handler of handlers) handler(message)
   }
 }
+
+/**
+ * Waits at most `waitMs` for a broker to confirm a subscribe (`subscribing` resolves); when the
+ * confirmation comes only later, `onLate` runs then. A subscribe that fails is left to the
+ * client's reconnect, which remakes it.
+ * @example await confirmedOrLate(redis.subscribe(channel), 5000, () => checkTheLog())
+ */
+export async function confirmedOrLate(
+  subscribing: Promise<unknown>,
+  waitMs: number,
+  onLate: () => void,
+): Promise<void> {
+  const confirmed = subscribing.then(
+    () => true,
+    () => false,
+  )
+  const inTime = await Promise.race([confirmed, delay(waitMs).then(() => false)])
+  if (!inTime) {
+    void confirmed.then((ok) => {
+      if (ok) onLate()
+    })
+  }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())

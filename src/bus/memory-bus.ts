@@ -13,6 +13,7 @@ export class MemoryBus implements Bus {
     queueMicrotask(() => this.#handlers.dispatch(topic, message))
   }
 
+  /** Active at once: there is no broker to confirm it, so never a late start. */
   async subscribe(topic: string, handler: BusHandler): Promise<() => void> {
     this.#handlers.add(topic, handler)
     return () => {

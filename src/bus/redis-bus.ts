@@ -1,11 +1,17 @@
 import { Redis } from 'ioredis'
-import { type Bus, type BusHandler, TopicHandlers } from './bus.js'
+import { type Bus, type BusHandler, confirmedOrLate, TopicHandlers } from './bus.js'
 
 export interface RedisBusOptions {
   url: string
   /** Prefix for every channel, so several deployments (or test runs) can share one Redis. */
   channelPrefix?: string
+  /** Longest a subscribe waits for its SUBSCRIBE to be confirmed while Redis is up. */
+  subscribeTimeoutMs?: number
+  /** Longest a subscribe waits while Redis is down (the subscription starts on reconnect). */
+  subscribeWhileDownMs?: number
 }
+
+const DEFAULTS = { subscribeTimeoutMs: 5000, subscribeWhileDownMs: 1000 }
 
 /**
  * Cross-instance bus on Redis pub/sub. Two connections, because a subscribed Redis connection can
@@ -20,6 +26,7 @@ export class RedisBus implements Bus {
   readonly #prefix: string
   readonly #handlers = new TopicHandlers()
   readonly #reconnectListeners: Array<() => void> = []
+  readonly #options: typeof DEFAULTS
   #everReady = false
   #closed = false
 
@@ -27,6 +34,10 @@ export class RedisBus implements Bus {
     const parsed = new URL(options.url)
     this.describe = `redis ${parsed.hostname}:${parsed.port || 6379}`
     this.#prefix = options.channelPrefix ?? 'liveline:'
+    this.#options = {
+      subscribeTimeoutMs: options.subscribeTimeoutMs ?? DEFAULTS.subscribeTimeoutMs,
+      subscribeWhileDownMs: options.subscribeWhileDownMs ?? DEFAULTS.subscribeWhileDownMs,
+    }
     const common = {
       lazyConnect: false,
       // Reconnect quickly and forever: readers are waiting.
@@ -34,13 +45,18 @@ export class RedisBus implements Bus {
       connectTimeout: 3000,
     }
     this.#pub = new Redis(options.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    this.#sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null, autoResubscribe: true })
+    // We resubscribe ourselves (not ioredis' autoResubscribe, which does not say when it is
+    // done), so reconnect listeners run only once every SUBSCRIBE is confirmed.
+    this.#sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null, autoResubscribe: false })
     // Errors surface as 'error' events while reconnecting; without a listener they would crash the process.
     this.#pub.on('error', () => {})
     this.#sub.on('error', () => {})
     this.#sub.on('ready', () => {
-      if (this.#everReady) for (const listener of this.#reconnectListeners) listener()
-      this.#everReady = true
+      if (!this.#everReady) {
+        this.#everReady = true
+        return
+      }
+      this.#resubscribe()
     })
     this.#sub.on('message', (channel: string, message: string) => {
       this.#handlers.dispatch(channel.slice(this.#prefix.length), message)
@@ -52,21 +68,34 @@ export class RedisBus implements Bus {
     await this.#pub.publish(this.#prefix + topic, message)
   }
 
-  async subscribe(topic: string, handler: BusHandler): Promise<() => void> {
+  async subscribe(topic: string, handler: BusHandler, onLateStart?: () => void): Promise<() => void> {
     const channel = this.#prefix + topic
     if (this.#handlers.add(topic, handler)) {
-      const subscribing = this.#sub.subscribe(channel)
-      subscribing.catch(() => {})
-      // Wait for the SUBSCRIBE to land so nothing published from now on is missed; while Redis is
-      // down it waits in ioredis' queue and runs on reconnect, and we don't hold the caller long.
-      await Promise.race([
-        subscribing.then(() => undefined),
-        delay(this.#sub.status === 'ready' ? 5000 : 1000),
-      ])
+      // While Redis is down the SUBSCRIBE waits in ioredis' queue and runs on reconnect.
+      const wait =
+        this.#sub.status === 'ready' ? this.#options.subscribeTimeoutMs : this.#options.subscribeWhileDownMs
+      // Readers are not held up for long; messages published before a late confirmation were
+      // not heard, so the caller is told when it comes.
+      await confirmedOrLate(this.#sub.subscribe(channel), wait, () => {
+        if (!this.#closed && this.#handlers.has(topic)) onLateStart?.()
+      })
     }
     return () => {
       if (this.#handlers.remove(topic, handler)) this.#sub.unsubscribe(channel).catch(() => {})
     }
+  }
+
+  /** After a reconnect: SUBSCRIBE every topic again, then (confirmed) tell the listeners. */
+  #resubscribe(): void {
+    const channels = this.#handlers.topics().map((topic) => this.#prefix + topic)
+    const resubscribed = channels.length > 0 ? this.#sub.subscribe(...channels) : Promise.resolve()
+    resubscribed.then(
+      () => {
+        if (!this.#closed) for (const listener of this.#reconnectListeners) listener()
+      },
+      // The connection went again before the answer: its next 'ready' starts over.
+      () => {},
+    )
   }
 
   onReconnect(listener: () => void): void {
@@ -83,5 +112,3 @@ export class RedisBus implements Bus {
     this.#sub.disconnect()
   }
 }
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())

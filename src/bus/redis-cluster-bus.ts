@@ -1,5 +1,5 @@
 import { Cluster, type ClusterOptions } from 'ioredis'
-import { type Bus, type BusHandler, TopicHandlers } from './bus.js'
+import { type Bus, type BusHandler, confirmedOrLate, TopicHandlers } from './bus.js'
 
 export interface RedisClusterBusOptions {
   /** Seed nodes (redis:// or rediss:// URLs); the client learns the rest of the cluster from them. */
@@ -85,15 +85,16 @@ export class RedisClusterBus implements Bus {
         this.#disrupted = true
       })
     }
-    // Emitted after the subscriber group re-issued SSUBSCRIBE for every slot on its (new) owner:
-    // messages published meanwhile may be lost, so listeners check the log.
+    // Emitted after the subscriber group re-issued SSUBSCRIBE for every slot on its (new) owner,
+    // without waiting for the answers: messages published meanwhile may be lost, so listeners
+    // check the log, once the subscriptions are confirmed.
     this.#sub.on('subscribersReady', () => {
       if (!this.#disrupted || this.#closed) return
       this.#disrupted = false
       if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer)
       this.#reconnectTimer = setTimeout(() => {
         this.#reconnectTimer = null
-        if (!this.#closed) for (const listener of this.#reconnectListeners) listener()
+        void this.#confirmThenNotify()
       }, this.#options.reconnectSettleMs)
       this.#reconnectTimer.unref()
     })
@@ -107,25 +108,31 @@ export class RedisClusterBus implements Bus {
     await this.#pub.spublish(this.#prefix + topic, message)
   }
 
-  async subscribe(topic: string, handler: BusHandler): Promise<() => void> {
+  /**
+   * Re-issues SSUBSCRIBE for every topic and waits for the answers (a channel already subscribed
+   * is simply confirmed again, on the connection the group uses for its slot), then runs the
+   * reconnect listeners. A shard still moving makes this fail: the next 'subscribersReady' retries.
+   */
+  async #confirmThenNotify(): Promise<void> {
+    const confirmations = this.#handlers.topics().map((topic) => this.#sub.ssubscribe(this.#prefix + topic))
+    const results = await Promise.allSettled(confirmations)
+    if (results.some((r) => r.status === 'rejected')) this.#disrupted = true
+    if (!this.#closed) for (const listener of this.#reconnectListeners) listener()
+  }
+
+  async subscribe(topic: string, handler: BusHandler, onLateStart?: () => void): Promise<() => void> {
     // One channel per SSUBSCRIBE: channels of one command must share a slot, and topics rarely do.
     const channel = this.#prefix + topic
     if (this.#handlers.add(topic, handler)) {
-      const subscribing = this.#sub.ssubscribe(channel)
       // The group remembers the channel even when this command fails (its shard is down), and
-      // subscribes it on the shard's next owner.
-      subscribing.catch(() => {})
-      await Promise.race([
-        subscribing.then(
-          () => undefined,
-          () => undefined,
-        ),
-        delay(
-          this.#sub.status === 'ready'
-            ? this.#options.subscribeTimeoutMs
-            : this.#options.subscribeWhileDownMs,
-        ),
-      ])
+      // subscribes it on the shard's next owner (then the reconnect listeners run).
+      const wait =
+        this.#sub.status === 'ready' ? this.#options.subscribeTimeoutMs : this.#options.subscribeWhileDownMs
+      // Readers are not held up for long; messages published before a late confirmation were
+      // not heard, so the caller is told when it comes.
+      await confirmedOrLate(this.#sub.ssubscribe(channel), wait, () => {
+        if (!this.#closed && this.#handlers.has(topic)) onLateStart?.()
+      })
     }
     return () => {
       if (this.#handlers.remove(topic, handler)) this.#sub.sunsubscribe(channel).catch(() => {})
@@ -147,5 +154,3 @@ export class RedisClusterBus implements Bus {
     this.#sub.disconnect()
   }
 }
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())

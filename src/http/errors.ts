@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { AppError, errorBody, isUnavailableError } from '../errors.js'
+import { AppError, errorBody, isUnavailableError, isUnstorableTextError } from '../errors.js'
 import type { AppEnv } from './env.js'
 
 /** How long a client should wait before retrying while the database is unreachable. */
@@ -19,6 +19,11 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     const status = err.status
     const code = status === 413 ? 'payload_too_large' : status === 400 ? 'invalid_request' : 'http_error'
     return c.json(errorBody(code, err.message || 'bad request'), status)
+  }
+  if (isUnstorableTextError(err)) {
+    // A NUL or a bad escape in a query string or body that no schema ruled out: the input is
+    // wrong, not the service (Postgres text and jsonb cannot hold U+0000).
+    return c.json(errorBody('invalid_request', 'text may not contain NUL (U+0000) characters'), 400)
   }
   if (isUnavailableError(err)) {
     c.var.deps?.log.warn({ err, requestId: c.var.requestId }, 'database unavailable')

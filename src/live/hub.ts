@@ -54,7 +54,13 @@ export class Hub {
     }
     // A connection's frames run one at a time, so no other subscribe of it is in flight here.
     const channel = existing ?? (await this.#openChannel(conn, ref))
-    if (!channel || conn.closed) return false
+    if (!channel) return false
+    if (conn.closed) {
+      // The reader went while the story was looked up: a channel opened for it alone must not
+      // stay behind with no reader (its bus subscription, ring and head checks would leak).
+      this.#closeIfIdle(channel)
+      return false
+    }
     const previous = conn.subscriptions.get(channel.storyId)
     if (previous) this.#leave(channel, previous) // a second subscribe restarts the stream from its `since`
     const sub: Subscription = {

@@ -17,9 +17,16 @@ import type { StoryStatus } from '../store/schema.js'
 export interface LogSource {
   /** The story `ref` (id or slug) names, whoever asks (the hub checks visibility); undefined when none. */
   findStory(ref: string): Promise<{ id: string; slug: string; status: StoryStatus } | undefined>
-  /** Follows the story's events on the bus; resolves once subscribed. @returns unfollow */
-  follow(storyId: string, onEvent: (seq: number, body: string) => void): Promise<() => void>
-  /** Runs after the bus reconnects: messages may have been lost meanwhile. */
+  /**
+   * Follows the story's events on the bus; resolves once subscribed, or after a bounded wait, and
+   * then `onLateStart` runs when the subscription is confirmed (see Bus.subscribe). @returns unfollow
+   */
+  follow(
+    storyId: string,
+    onEvent: (seq: number, body: string) => void,
+    onLateStart?: () => void,
+  ): Promise<() => void>
+  /** Runs after the bus reconnected and resubscribed (confirmed): messages may have been lost meanwhile. */
   onReconnect(listener: () => void): void
   readEvents(storyId: string, since: number, limit: number): Promise<StoredEvent[]>
   readPosition(storyId: string): Promise<StoryPosition>
@@ -38,11 +45,15 @@ export function logSourceOf(deps: Pick<Deps, 'db' | 'bus' | 'metrics'>): LogSour
   }
   return {
     findStory: (ref) => counted(readStoryByRef(db, ref)),
-    follow: (storyId, onEvent) =>
-      bus.subscribe(storyTopic(storyId), (message) => {
-        const decoded = decodeBusMessage(message)
-        if (decoded) onEvent(decoded.seq, decoded.body)
-      }),
+    follow: (storyId, onEvent, onLateStart) =>
+      bus.subscribe(
+        storyTopic(storyId),
+        (message) => {
+          const decoded = decodeBusMessage(message)
+          if (decoded) onEvent(decoded.seq, decoded.body)
+        },
+        onLateStart,
+      ),
     onReconnect: (listener) => bus.onReconnect(listener),
     readEvents: (storyId, since, limit) => counted(readEvents(db, storyId, since, limit)),
     readPosition: (storyId) => counted(readStoryPosition(db, storyId)),

@@ -79,10 +79,16 @@ export class StoryChannel implements Ring {
     })
   }
 
-  /** Subscribe to the bus first, then read the head: no event can fall between the two. */
+  /**
+   * Subscribe to the bus first, then read the head: no event can fall between the two. When the
+   * bus could not confirm the subscription in time (down or paused), the head is read again
+   * once it does: events committed in between were published to no one here.
+   */
   async #open(): Promise<void> {
-    this.#unsubscribeBus = await this.#deps.source.follow(this.storyId, (seq, body) =>
-      this.#onBusEvent(seq, body),
+    this.#unsubscribeBus = await this.#deps.source.follow(
+      this.storyId,
+      (seq, body) => this.#onBusEvent(seq, body),
+      () => void this.#enqueue(() => this.#backfill()),
     )
     const position = await this.#deps.source.readPosition(this.storyId)
     this.lastSeq = position.seq

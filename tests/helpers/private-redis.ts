@@ -60,6 +60,16 @@ export class PrivateRedis {
     )
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void {
+    this.#proc?.kill('SIGSTOP')
+  }
+
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void {
+    this.#proc?.kill('SIGCONT')
+  }
+
   async stop(): Promise<void> {
     const proc = this.#proc
     if (!proc || proc.exitCode !== null) return

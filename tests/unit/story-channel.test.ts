@@ -232,4 +232,20 @@ describe('the hub', () => {
     expect((readers[0] as FakeReader).frames.at(-1)).toBe(`unsubscribed ${STORY}`)
     expect(hub.channelCount).toBe(0)
   })
+
+  it('leaves no channel behind for a reader that closed while its story was being looked up', async () => {
+    // Found by the websocket fuzzer (tests/fuzz/live.fuzz.ts): a subscribe followed at once by a
+    // frame that closes the connection (over the size limit, not UTF-8).
+    const log = new FakeLog()
+    log.addStory(STORY)
+    hub = new Hub(liveEnv(log))
+    const reader = new FakeReader()
+    const subscribing = hub.subscribe(reader, STORY, undefined)
+    reader.closed = true // closed before the lookup answered
+    hub.dropReader(reader)
+    expect(await subscribing).toBe(false)
+    expect(reader.subscriptions.size).toBe(0)
+    expect(hub.channelCount).toBe(0)
+    expect(log.followers.has(STORY)).toBe(false) // no bus subscription left behind
+  })
 })
