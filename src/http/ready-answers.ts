@@ -149,6 +149,20 @@ function search(url: string): string {
   return q === -1 ? '' : url.slice(q)
 }
 
+/** Accept-Encoding values seen, with the coding each picks: a crowd sends a handful of them. */
+const codings = new Map<string, ContentCoding | null>()
+const CODINGS_MAX = 64
+
+function codingFor(acceptEncoding: string | undefined): ContentCoding | null {
+  if (acceptEncoding === undefined) return null
+  let coding = codings.get(acceptEncoding)
+  if (coding === undefined) {
+    coding = negotiateEncoding(acceptEncoding)
+    if (codings.size < CODINGS_MAX) codings.set(acceptEncoding, coding)
+  }
+  return coding
+}
+
 /** What an answer depends on, besides credentials and conditions (never kept or served here). */
 function keyOf(method: string, h: IncomingHttpHeaders, target: string): string | null {
   if (method !== 'GET' || target.length > READY_ANSWERS_MAX_TARGET_LENGTH) return null
@@ -156,5 +170,5 @@ function keyOf(method: string, h: IncomingHttpHeaders, target: string): string |
   const forwarded = h['x-forwarded-proto']
   const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim().toLowerCase() : ''
   const proto = first === 'https' || first === 'http' ? first : ''
-  return `${h.host ?? ''}|${proto}|${negotiateEncoding(h['accept-encoding']) ?? ''}|${target}`
+  return `${h.host ?? ''}|${proto}|${codingFor(h['accept-encoding']) ?? ''}|${target}`
 }
