@@ -88,19 +88,14 @@ export async function startBare(options: TargetOptions): Promise<Target> {
   const authorId = fakeId()
   let nextSeq = 0
   // The same Event shape (and so about the same frame size) as Liveline's update.created, padded
-  // to Liveline's event size when asked: a comparison at equal bytes on the wire.
+  // to Liveline's event size when asked: a comparison at equal bytes on the wire (UTF-8 bytes).
+  let text = UPDATE_TEXT
+  let pad = ''
   const eventJson = (seq: number): string => {
-    const json = eventShape(seq, UPDATE_TEXT)
-    if (!options.eventBytes) return json
-    const missing = options.eventBytes - json.length - ',"pad":""'.length
-    if (missing >= 0) return `${json.slice(0, -1)},"pad":"${'x'.repeat(missing)}"}`
-    // Larger than Liveline's: a shorter text (it appears twice, in the block and the html).
-    return eventShape(
-      seq,
-      UPDATE_TEXT.slice(0, UPDATE_TEXT.length - Math.ceil((json.length - options.eventBytes) / 2)),
-    )
+    const json = eventShape(seq, text)
+    return pad ? `${json.slice(0, -1)},"pad":"${pad}"}` : json
   }
-  const eventShape = (seq: number, text: string): string => {
+  const eventShape = (seq: number, body: string): string => {
     const now = new Date().toISOString()
     return JSON.stringify({
       story: storyId,
@@ -112,8 +107,8 @@ export async function startBare(options: TargetOptions): Promise<Target> {
         id: fakeId(),
         storyId,
         headline: null,
-        blocks: [{ type: 'text', text }],
-        html: `<p>${text}</p>`,
+        blocks: [{ type: 'text', text: body }],
+        html: `<p>${body}</p>`,
         keyEvent: false,
         author: { id: authorId, name: 'bench editor' },
         createdAt: now,
@@ -122,6 +117,12 @@ export async function startBare(options: TargetOptions): Promise<Target> {
         seq,
       },
     })
+  }
+  if (options.eventBytes) {
+    // Larger than Liveline's: a shorter text (it appears twice, in the block and the html).
+    while (text.length > 0 && Buffer.byteLength(eventJson(1)) > options.eventBytes) text = text.slice(0, -1)
+    const missing = options.eventBytes - Buffer.byteLength(eventJson(1)) - ',"pad":""'.length
+    if (missing > 0) pad = 'x'.repeat(missing)
   }
   const target: Target = {
     name: 'bare',
