@@ -346,7 +346,7 @@ async function runTarget(
   name: TargetName,
   config: BenchConfig,
   runId: string,
-  eventBytes?: number,
+  frameBytes?: number,
 ): Promise<TargetResult> {
   const logDir = resolve(ARTIFACTS, 'bench-logs')
   mkdirSync(logDir, { recursive: true })
@@ -358,7 +358,7 @@ async function runTarget(
   const quiet = await waitForQuietMachine(config.quick ? 5000 : 60_000)
   log(`${name}: starting (machine busy ${quiet.toFixed(0)}% of a core before it)`)
   let target: Target
-  if (name === 'bare') target = await startBare({ ...common, eventBytes })
+  if (name === 'bare') target = await startBare({ ...common, frameBytes })
   else {
     database ??= await createBenchDatabase(PG_ADMIN_URL, `liveline_bench_${process.pid}`)
     target = await startLiveline({ ...common, database })

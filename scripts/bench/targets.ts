@@ -50,8 +50,8 @@ export interface TargetOptions {
   runId: string
   /** Extra node flags for the server (e.g. --cpu-prof). */
   nodeFlags: string[]
-  /** Bare server only: pad each event to this many bytes (Liveline's), so both send equal frames. */
-  eventBytes?: number
+  /** Bare server only: make each event frame this many bytes (Liveline's), so both send equal frames. */
+  frameBytes?: number
 }
 
 function nodeArgs(root: string, flags: string[], script: string): string[] {
@@ -118,10 +118,12 @@ export async function startBare(options: TargetOptions): Promise<Target> {
       },
     })
   }
-  if (options.eventBytes) {
+  if (options.frameBytes) {
+    // bare-server.ts sends each message inside `{"type":"event","event":…}`, as Liveline does.
+    const eventBytes = options.frameBytes - '{"type":"event","event":}'.length
     // Larger than Liveline's: a shorter text (it appears twice, in the block and the html).
-    while (text.length > 0 && Buffer.byteLength(eventJson(1)) > options.eventBytes) text = text.slice(0, -1)
-    const missing = options.eventBytes - Buffer.byteLength(eventJson(1)) - ',"pad":""'.length
+    while (text.length > 0 && Buffer.byteLength(eventJson(1)) > eventBytes) text = text.slice(0, -1)
+    const missing = eventBytes - Buffer.byteLength(eventJson(1)) - ',"pad":""'.length
     if (missing > 0) pad = 'x'.repeat(missing)
   }
   const target: Target = {
