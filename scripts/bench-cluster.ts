@@ -35,12 +35,10 @@ import { pathToFileURL } from 'node:url'
 import { Cluster, Redis } from 'ioredis'
 import WebSocket from 'ws'
 import { LocalRedisCluster } from '../tests/helpers/redis-cluster.js'
+import { ARTIFACTS, PG_ADMIN_URL, ROOT } from './bench/places.js'
 import { freePort, processCpuMs, ServerProcess, sleep, waitForHttp } from './bench/proc.js'
 import { type BenchDatabase, createBenchDatabase, UPDATE_TEXT, wallNow } from './bench/targets.js'
 
-const ROOT = process.cwd()
-const ARTIFACTS = resolve(ROOT, 'test-artifacts')
-const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const INSTANCES = 3
 /** Posts to the failed-over story, one every this many ms, during the failover. */
 const FAILOVER_POST_INTERVAL_MS = 100

@@ -38,16 +38,12 @@ import {
   startLivelineInstance,
 } from './bench/liveline-instance.js'
 import { LoadgenClient } from './bench/loadgen-client.js'
+import { LOG_DIR, PG_ADMIN_URL, REDIS_URL, RESULTS_DIR, ROOT } from './bench/places.js'
 import { cpuBetween, cpuOfPids, openFileLimit, sleep } from './bench/proc.js'
 import { runBench } from './bench/run-bench.js'
 import type { FromStoryLoadgen, StoryPhaseResult, ToStoryLoadgen } from './bench/story-loadgen.js'
 import { type BenchDatabase, createBenchDatabase, UPDATE_TEXT, wallNow } from './bench/targets.js'
 
-const ROOT = process.cwd()
-const RESULTS_DIR = resolve(ROOT, 'bench-results')
-const LOG_DIR = resolve(ROOT, 'test-artifacts/bench-logs')
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
-const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 /** The header the bench's instance trusts for the client address (LIVELINE_CLIENT_IP_HEADER). */
 const CLIENT_IP_HEADER = 'X-Bench-Client-IP'
 const TARGET_P99_RATIO = 1.2

@@ -19,6 +19,7 @@ import os from 'node:os'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { LoadgenClient } from './bench/loadgen-client.js'
+import { ARTIFACTS, PG_ADMIN_URL, REDIS_URL, ROOT } from './bench/places.js'
 import {
   cpuBetween,
   cpuOfPids,
@@ -43,11 +44,6 @@ import {
   type Target,
   type TargetName,
 } from './bench/targets.js'
-
-const ROOT = process.cwd()
-const ARTIFACTS = resolve(ROOT, 'test-artifacts')
-const REDIS_URL = 'redis://127.0.0.1:6379'
-const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 
 interface BenchConfig {
   readers: number

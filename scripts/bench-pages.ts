@@ -31,6 +31,7 @@ import {
   newAdminKey,
   startLivelineInstance,
 } from './bench/liveline-instance.js'
+import { LOG_DIR, PG_ADMIN_URL, REDIS_URL, RESULTS_DIR, ROOT } from './bench/places.js'
 import {
   diffMachineCpu,
   freePort,
@@ -44,11 +45,6 @@ import type { RecordedAnswer, RecordedPath } from './bench/static-server.js'
 import { benchUpdate } from './bench/story-content.js'
 import { type BenchDatabase, createBenchDatabase } from './bench/targets.js'
 
-const ROOT = process.cwd()
-const RESULTS_DIR = resolve(ROOT, 'bench-results')
-const LOG_DIR = resolve(ROOT, 'test-artifacts/bench-logs')
-const REDIS_URL = 'redis://127.0.0.1:6379'
-const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 /** What a browser, a CDN or an app sends when it takes compressed answers. */
 const COMPRESSED_ACCEPT = 'gzip, br'
 /** Headers that belong to one connection, not to the answer: not replayed by the static server. */

@@ -14,16 +14,12 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import os from 'node:os'
-import { resolve } from 'node:path'
 import { type LivelineInstance, newAdminKey, startLivelineInstance } from './bench/liveline-instance.js'
+import { LOG_DIR, PG_ADMIN_URL, REDIS_URL, ROOT } from './bench/places.js'
 import { sleep } from './bench/proc.js'
 import { runBench } from './bench/run-bench.js'
 import { type BenchDatabase, createBenchDatabase } from './bench/targets.js'
 
-const ROOT = process.cwd()
-const LOG_DIR = resolve(ROOT, 'test-artifacts/bench-logs')
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
-const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 const SCHEDULED = num('BENCH_SCHEDULED', 100)
 const STORIES = num('BENCH_STORIES', 10)
