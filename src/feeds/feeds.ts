@@ -110,6 +110,11 @@ export interface FeedResult {
   contentType: string
   etag: string
   lastModified: Date
+  /**
+   * False while the change's own second is still running: Last-Modified is then given a second
+   * early (see lastModifiedFor), so the answer must not be kept as it is.
+   */
+  lastModifiedSettled: boolean
   cacheControl: string
   /**
    * For an anonymous reader: true while this answer is still what a request would get now
@@ -190,7 +195,7 @@ export async function getStoryFeed(
 
 /** A story feed's answer may be kept while the story is still at the seq it shows. */
 function keepable(deps: Deps, principal: Principal | null, feed: FeedResult, head: FeedHead): FeedResult {
-  if (principal !== null || head.status === 'draft') return feed
+  if (principal !== null || head.status === 'draft' || !feed.lastModifiedSettled) return feed
   const seq = Number(head.version)
   return { ...feed, isCurrent: () => deps.publicReads.isCurrent(head.scope, seq) }
 }
@@ -247,7 +252,7 @@ export async function getLiveFeed(
     }
   })
   // Kept while no story has changed since the set was read, if this answer shows that set.
-  if (principal !== null || feed.etag !== etagFor(head, args)) return feed
+  if (principal !== null || !feed.lastModifiedSettled || feed.etag !== etagFor(head, args)) return feed
   return { ...feed, isCurrent: () => state.liveStories.peek() === live }
 }
 
@@ -305,12 +310,14 @@ function result(
   body: StaticFile | null,
   head: FeedHead,
 ): FeedResult {
+  const lastModified = lastModifiedFor(head.changedAt, deps.clock())
   return {
     status,
     body,
     contentType: FEED_CONTENT_TYPES[args.format],
     etag: etagFor(head, args),
-    lastModified: lastModifiedFor(head.changedAt, deps.clock()).date,
+    lastModified: lastModified.date,
+    lastModifiedSettled: lastModified.settled,
     cacheControl: cacheControlFor(head.status, principal),
     isCurrent: null,
   }

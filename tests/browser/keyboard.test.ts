@@ -207,6 +207,9 @@ describe('the desk with the keyboard only', { timeout: 120_000 }, () => {
       .toBuffer()
     await tabTo(desk, 'Upload photo', byId('upload-photo'))
     const chooser = desk.waitForEvent('filechooser')
+    // Playwright turns file-chooser interception on when the listener is added, asynchronously: a
+    // round trip to the page first, or the Enter may open the (headless, unseen) native dialog.
+    await desk.evaluate(() => undefined)
     await desk.keyboard.press('Enter')
     await (await chooser).setFiles({ name: 'square.jpg', mimeType: 'image/jpeg', buffer: photo })
     await desk.locator('#notice', { hasText: 'Uploaded square.jpg (640 × 480)' }).waitFor()
