@@ -48,16 +48,18 @@ function send(c: Context<AppEnv>, feed: FeedResult): Response {
   c.header('Last-Modified', feed.lastModified.toUTCString())
   c.header('Cache-Control', feed.cacheControl)
   const coding = negotiateEncoding(c.req.header('Accept-Encoding'))
-  const body = feed.status === 304 || !feed.body ? null : coding ? feed.body[coding] : feed.body.body
+  // A 304 carries no document; a 200 its bytes in the coding the client takes.
+  const file = feed.body
+  const body = file && (coding ? file[coding] : file.body)
   if (feed.isCurrent) markReady(c, { isCurrent: feed.isCurrent, body, coding })
-  if (!feed.body || body === null) return c.body(null, 304)
+  if (!file) return c.body(null, 304)
   c.header('Content-Type', feed.contentType)
   c.header('Vary', 'Accept-Encoding')
-  if (!coding) return c.body(feed.body.body, 200)
+  if (!coding) return c.body(file.body, 200)
   // Compressed once, when the document was rendered; the compress middleware leaves it alone.
   c.header('ETag', encodedEtag(feed.etag, coding))
   c.header('Content-Encoding', coding)
-  return c.body(feed.body[coding] as Uint8Array<ArrayBuffer>, 200)
+  return c.body(body as Uint8Array<ArrayBuffer>, 200)
 }
 
 function routeDoc(

@@ -71,7 +71,7 @@ export class ReadyAnswers {
     const mark = marks.get(request)
     if (!mark) return
     marks.delete(request)
-    const key = keyOf(request.method, headersOf(request), new URL(request.url).pathname + search(request.url))
+    const key = keyOf(request.method, headersOf(request), targetOf(request.url))
     const etag = response.headers.get('ETag')
     const coding = response.headers.get('Content-Encoding')
     if (!key || !etag) return
@@ -144,9 +144,9 @@ function headersOf(request: Request): IncomingHttpHeaders {
   }
 }
 
-function search(url: string): string {
-  const q = url.indexOf('?')
-  return q === -1 ? '' : url.slice(q)
+/** The request target (path and query) of the absolute URL the adapter built, as `req.url` has it. */
+function targetOf(url: string): string {
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2))
 }
 
 /** Accept-Encoding values seen, with the coding each picks: a crowd sends a handful of them. */

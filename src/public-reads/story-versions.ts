@@ -41,7 +41,7 @@ export class StoryVersions {
   async current(ref: string): Promise<StoryVersion | undefined> {
     const id = this.#idByRef.get(ref)
     const known = id ? this.#byId.get(id) : undefined
-    if (known && this.#clock().getTime() - known.confirmedAt < this.#trustMs) {
+    if (known && this.#trusted(known)) {
       // Most recently used last, so eviction takes the coldest story.
       this.#byId.delete(known.storyId)
       this.#byId.set(known.storyId, known)
@@ -86,12 +86,12 @@ export class StoryVersions {
    */
   isCurrent(storyId: string, seq: number): boolean {
     const known = this.#byId.get(storyId)
-    return (
-      known !== undefined &&
-      known.seq === seq &&
-      known.status !== 'draft' &&
-      this.#clock().getTime() - known.confirmedAt < this.#trustMs
-    )
+    return known !== undefined && known.seq === seq && known.status !== 'draft' && this.#trusted(known)
+  }
+
+  /** Within the trust bound since the database last confirmed it. */
+  #trusted(version: StoryVersion): boolean {
+    return this.#clock().getTime() - version.confirmedAt < this.#trustMs
   }
 
   /** A change committed somewhere (a bus hint): newer seqs win, older or repeated ones are ignored. */
