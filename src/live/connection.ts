@@ -6,7 +6,9 @@ import {
   CLOSE_TRY_AGAIN_LATER,
   type EventFrames,
   errorFrame,
+  type Joined,
   type LiveErrorCode,
+  type PresenceFrames,
   presenceFrame,
   resetFrame,
   subscribedFrame,
@@ -43,6 +45,8 @@ export class Connection implements Reader {
   alive = true
   /** A ping is owed: it rides with the next event frame, or goes alone at the next heartbeat tick. */
   pingDue = false
+  /** Counts owed, by story: they ride with the next event frame, or go at the next heartbeat tick. */
+  #owedPresence: Map<string, PresenceFrames> | null = null
   /** Which slice of the ping interval pings this connection. */
   heartbeatSlot = 0
   strikes = 0
@@ -88,10 +92,15 @@ export class Connection implements Reader {
     return true
   }
 
-  /** The fan-out's hot path: one write of the event's prepared frame, with the ping if one is owed. */
+  /** The fan-out's hot path: one write of the event's prepared frame, with what is owed riding along. */
   sendEvent(frames: EventFrames): boolean {
     if (!this.#roomFor()) return false
-    if (this.pingDue) {
+    if (this.#owedPresence !== null) {
+      this.#socket.cork()
+      this.#socket.write(frames.ws)
+      this.sendOwed()
+      this.#socket.uncork()
+    } else if (this.pingDue) {
       this.pingDue = false
       this.#socket.write(frames.wsWithPing)
     } else {
@@ -112,16 +121,23 @@ export class Connection implements Reader {
     return sent
   }
 
-  /** The catch-up on subscribe, in one write (not held to the slow-reader bound: see Reader). */
-  sendReplay(frames: readonly EventFrames[]): void {
+  /** `subscribed`, the catch-up and the count, in one write (the catch-up is not held to the slow-reader bound: see Reader). */
+  sendJoined(joined: Joined): void {
+    if (!this.#open) return
+    this.#socket.cork()
+    this.send(subscribedFrame(joined.story, joined.seq, joined.lastUpdateAt, joined.serverTime))
+    this.#sendReplay(joined.replay)
+    if (joined.readers !== null) this.send(presenceFrame(joined.story, joined.readers))
+    this.#socket.uncork()
+  }
+
+  #sendReplay(frames: readonly EventFrames[]): void {
     if (!this.#open || frames.length === 0) return
     let bytes = 0
-    this.#socket.cork()
     for (const f of frames) {
       this.#socket.write(f.ws)
       bytes += f.ws.length
     }
-    this.#socket.uncork()
     this.framesSent += frames.length
     if (this.#replayAllowance === 0 && this.#socket.writableLength > 0) {
       this.#socket.once('drain', () => {
@@ -131,10 +147,35 @@ export class Connection implements Reader {
     this.#replayAllowance += bytes
   }
 
-  /** Sends the owed ping on its own: no event went out to carry it. */
-  sendPing(): void {
+  /**
+   * Owed, not sent: a reader of a busy story gets the count with its next event, in the same
+   * write (a count changing on a story with 10,000 readers cost 10,000 writes of their own). A
+   * reader with no event before the next heartbeat tick gets it then (`sendOwed`).
+   */
+  sendPresence(frames: PresenceFrames): void {
+    if (!this.#open) return
+    this.#owedPresence ??= new Map()
+    this.#owedPresence.set(frames.story, frames)
+  }
+
+  /** A ping or a count is waiting for a write to ride with. */
+  get owes(): boolean {
+    return this.pingDue || this.#owedPresence !== null
+  }
+
+  /** Sends what is owed in one write: the counts of stories still followed, then the ping. */
+  sendOwed(): void {
+    const presence = this.#owedPresence
+    const ping = this.pingDue
+    this.#owedPresence = null
     this.pingDue = false
-    if (this.#open) this.#socket.write(PING_FRAME)
+    if (!this.#open) return
+    this.#socket.cork()
+    if (presence)
+      for (const frames of presence.values())
+        if (this.subscriptions.has(frames.story)) this.#socket.write(frames.ws)
+    if (ping) this.#socket.write(PING_FRAME)
+    this.#socket.uncork()
   }
 
   /** Open, and not closing: frames written now would follow a close frame. */
@@ -152,16 +193,8 @@ export class Connection implements Reader {
     return true
   }
 
-  sendSubscribed(story: string, seq: number, lastUpdateAt: string | null, serverTime: string): void {
-    this.send(subscribedFrame(story, seq, lastUpdateAt, serverTime))
-  }
-
   sendReset(story: string, seq: number): void {
     this.send(resetFrame(story, seq))
-  }
-
-  sendPresence(story: string, readers: number): void {
-    this.send(presenceFrame(story, readers))
   }
 
   sendUnsubscribed(story: string): void {

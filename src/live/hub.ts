@@ -1,6 +1,6 @@
 import { canSeeStory } from '../auth/roles.js'
 import type { LiveEnv } from './log-source.js'
-import { CLOSE_TRY_AGAIN_LATER } from './protocol.js'
+import { CLOSE_TRY_AGAIN_LATER, PresenceFrames } from './protocol.js'
 import type { Reader, Subscription } from './reader.js'
 import { RingBudget } from './ring-budget.js'
 import { StoryChannel } from './story-channel.js'
@@ -25,7 +25,7 @@ export class Hub {
 
   readonly #presence: { readers(storyId: string): number } | null
 
-  /** @param presence the reader counts across instances, told to each reader as it joins */
+  /** @param presence the reader counts across instances, told to each reader as it joins (with its `subscribed`) */
   constructor(deps: LiveEnv, presence: { readers(storyId: string): number } | null = null) {
     this.#deps = deps
     this.#presence = presence
@@ -45,6 +45,15 @@ export class Hub {
    */
   async subscribe(conn: Reader, ref: string, since: number | undefined): Promise<boolean> {
     if (conn.closed) return false
+    const stopTimer = this.#deps.metrics.subscribeSeconds.startTimer()
+    try {
+      return await this.#subscribe(conn, ref, since)
+    } finally {
+      stopTimer()
+    }
+  }
+
+  async #subscribe(conn: Reader, ref: string, since: number | undefined): Promise<boolean> {
     const limit = this.#deps.limits.maxSubscriptionsPerConnection
     const existing = this.#channelFor(ref)
     const resubscribe = existing ? conn.subscriptions.has(existing.storyId) : false
@@ -72,7 +81,6 @@ export class Hub {
     // Registered before it joins, so an unsubscribe sent meanwhile finds (and cancels) it.
     conn.subscriptions.set(channel.storyId, sub)
     const joined = await channel.join(sub, since)
-    if (joined && this.#presence) conn.sendPresence(channel.storyId, this.#presence.readers(channel.storyId))
     if (!joined && conn.subscriptions.get(channel.storyId) === sub) conn.subscriptions.delete(channel.storyId)
     if (channel.failed) {
       // The database or bus is down: tell the reader to come back, rather than leave it hanging.
@@ -160,6 +168,7 @@ export class Hub {
         this.#closeIfIdle(channel)
       },
       this.#ringBudget,
+      this.#presence ? (storyId) => this.#presence?.readers(storyId) ?? 0 : null,
     )
     this.#channels.set(channel.storyId, channel)
     this.#bySlug.set(channel.slug, channel)
@@ -206,7 +215,8 @@ export class Hub {
   sendPresence(storyId: string, readers: number): void {
     const channel = this.#channels.get(storyId)
     if (!channel) return
-    for (const sub of channel.subscribers) sub.reader.sendPresence(storyId, readers)
+    const frames = new PresenceFrames(storyId, readers)
+    for (const sub of channel.subscribers) sub.reader.sendPresence(frames)
   }
 
   get channelCount(): number {

@@ -108,6 +108,43 @@ export class EventFrames {
 
 const SSE_END = Buffer.from('\n\n')
 
+/**
+ * A story's reader count as each wire wants it, built once per change and shared by every
+ * reader of the story (a tick's change reaches thousands of them).
+ */
+export class PresenceFrames {
+  readonly story: string
+  readonly readers: number
+  /** The websocket frame of `{"type":"presence","story":…,"readers":…}`. */
+  readonly ws: Buffer
+  #sse: Buffer | null = null
+
+  constructor(story: string, readers: number) {
+    this.story = story
+    this.readers = readers
+    this.ws = textFrame(presenceFrame(story, readers))
+  }
+
+  /** `event: presence` with no id: it is not part of the story's log, so it must not move Last-Event-ID. */
+  get sse(): Buffer {
+    this.#sse ??= Buffer.from(`event: presence\ndata: ${JSON.stringify({ readers: this.readers })}\n\n`)
+    return this.#sse
+  }
+}
+
+/** What a reader is sent when it joins a story, all in one write. */
+export interface Joined {
+  story: string
+  /** The head: the replay ends here and live events follow it. */
+  seq: number
+  lastUpdateAt: string | null
+  serverTime: string
+  /** The catch-up: events after the reader's `since`, up to `seq`. */
+  replay: readonly EventFrames[]
+  /** The story's readers on every instance, this one included (null where presence is off). */
+  readers: number | null
+}
+
 /** Close codes the contract fixes. */
 export const CLOSE_POLICY = 1008
 export const CLOSE_RESTART = 1012

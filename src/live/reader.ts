@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/roles.js'
-import type { EventFrames, LiveErrorCode } from './protocol.js'
+import type { EventFrames, Joined, LiveErrorCode, PresenceFrames } from './protocol.js'
 
 /**
  * Someone following stories through the hub: a websocket connection or a server-sent-events
@@ -24,15 +24,18 @@ export interface Reader {
    */
   sendEvents(frames: readonly EventFrames[]): number
   /**
-   * The catch-up on subscribe. It is bounded by the replay limit and not held to the slow-reader
-   * bound: a reader far behind would otherwise be cut off mid-replay, reconnect and be cut again.
+   * `subscribed`, the catch-up and the reader count, in one write. The catch-up is bounded by the
+   * replay limit and not held to the slow-reader bound: a reader far behind would otherwise be
+   * cut off mid-replay, reconnect and be cut again.
    */
-  sendReplay(frames: readonly EventFrames[]): void
-  sendSubscribed(story: string, seq: number, lastUpdateAt: string | null, serverTime: string): void
+  sendJoined(joined: Joined): void
   sendReset(story: string, seq: number): void
   sendUnsubscribed(story: string): void
-  /** How many read the story on every instance (on joining, then on change at most once a tick). */
-  sendPresence(story: string, readers: number): void
+  /**
+   * How many read the story on every instance, on change at most once a tick. It may wait for
+   * the reader's next write (an event, or the next heartbeat tick) to travel with it.
+   */
+  sendPresence(frames: PresenceFrames): void
   sendError(code: LiveErrorCode, message: string, story?: string): void
   /** Ends the reader's connection; `code` is a websocket close code (streams just end). */
   close(code: number, reason: string): void

@@ -54,22 +54,29 @@ export class StoryChannel implements Ring {
   readonly #arrived: ArrivedEvent[] = []
   /** The newest head a check found ahead of us, while its backfill waits in the queue. */
   #pendingHead = 0
+  /** The position is read and the ring filled: joins that need no log read can skip the queue. */
+  #opened = false
+  /** The story's readers on every instance, told to each joiner (null without presence). */
+  readonly #countReaders: ((storyId: string) => number) | null
 
   readonly #budget: RingBudget
 
   /**
    * @param evict asks the hub to drop a reader that may no longer follow the story
    * @param budget the bound on every channel's ring together (the hub's)
+   * @param countReaders the story's readers on every instance, for joiners (presence)
    */
   constructor(
     deps: LiveEnv,
     story: { id: string; slug: string; status: StoryStatus },
     evict: (sub: Subscription) => void,
     budget: RingBudget = new RingBudget(Number.POSITIVE_INFINITY),
+    countReaders: ((storyId: string) => number) | null = null,
   ) {
     this.#deps = deps
     this.#evict = evict
     this.#budget = budget
+    this.#countReaders = countReaders
     this.storyId = story.id
     this.slug = story.slug
     this.status = story.status
@@ -102,6 +109,7 @@ export class StoryChannel implements Ring {
       const rows = await this.#deps.source.readEvents(this.storyId, from, position.seq - from)
       for (const row of rows) this.#remember(new EventFrames(row.seq, row.type, row.body))
     }
+    this.#opened = true
   }
 
   #enqueue(task: Task): Promise<void> {
@@ -322,52 +330,94 @@ export class StoryChannel implements Ring {
   }
 
   /**
-   * Joins a reader (the subscribe handoff). In the queue: send `subscribed` with the head, replay
-   * `seq > since` (from the ring, else the log), or `reset` past the replay limit; then go live.
+   * Joins a reader (the subscribe handoff): `subscribed` with the head, the replay of `seq > since`
+   * (from the ring, else the log) or `reset` past the replay limit, the reader count; then live.
+   *
+   * A join that needs nothing from the log (the channel is open and the ring holds its replay)
+   * happens at once, not in the queue: the position it reads is one the fan-out has already
+   * reached, and whatever is queued comes after it. So in a reconnect storm thousands of joins
+   * do not wait behind a busy story's fan-outs, nor hold them up. Joins that read the log (a
+   * reader further back than the ring, or ahead of this instance) go through the queue.
    * @returns false when the reader was not joined (reset, refused, or cancelled meanwhile)
    */
   join(sub: Subscription, since: number | undefined): Promise<boolean> {
+    if (this.#opened && !this.closed && !this.failed && !this.#needsLog(since)) {
+      const from = this.#replayStart(sub, since)
+      return Promise.resolve(from !== null && this.#admit(sub, this.#recentAfter(from)))
+    }
     this.pendingJoins++
     let joined = false
     return this.#enqueue(async () => {
-      const reader = sub.reader
-      if (sub.cancelled || reader.closed) return
-      if (!canSeeStory(reader.principal, this.status)) {
-        reader.sendError('not_found', `story ${this.slug} does not exist`, this.storyId)
-        return
-      }
       if (since !== undefined && since > this.lastSeq) await this.#backfill() // we may be behind the log
-      const head = this.lastSeq
-      let from = since
-      if (from !== undefined && from > head) {
-        reader.sendError(
-          'bad_request',
-          `since (${from}) is ahead of the story's head (${head})`,
-          this.storyId,
-        )
-        return
-      }
-      if (from !== undefined && head - from > this.#deps.limits.replayLimit) {
-        reader.sendReset(this.storyId, head)
-        if (!reader.followsAfterReset) return
-        from = head
-      }
-      const replay = from === undefined || from === head ? [] : await this.#framesAfter(from, head)
-      if (sub.cancelled || reader.closed) return
-      reader.sendSubscribed(this.storyId, head, this.lastUpdateAt, this.#deps.clock().toISOString())
-      reader.sendReplay(replay)
-      this.#deps.metrics.framesDelivered.inc(replay.length)
-      sub.lastSent = head
-      this.subscribers.add(sub)
-      this.#fanoutList = null
-      this.#deps.metrics.subscriptions.inc()
-      joined = true
+      const from = this.#replayStart(sub, since)
+      if (from === null) return
+      const replay = from === this.lastSeq ? [] : await this.#framesAfter(from, this.lastSeq)
+      joined = this.#admit(sub, replay)
     })
       .catch(() => {})
       .then(() => {
         this.pendingJoins--
         return joined
       })
+  }
+
+  /** Whether a join from `since` needs the log: ahead of this channel, or behind its ring but within a replay. */
+  #needsLog(since: number | undefined): boolean {
+    if (since === undefined || since === this.lastSeq) return false
+    if (since > this.lastSeq) return true
+    if (this.lastSeq - since > this.#deps.limits.replayLimit) return false // a reset needs no events
+    const oldest = this.#recent[0]
+    return !oldest || oldest.seq > since + 1
+  }
+
+  /**
+   * Where the reader's replay starts (the head for none), or null when it is not joined: gone
+   * meanwhile, refused, or reset and not following on. Refusals and resets are sent here.
+   */
+  #replayStart(sub: Subscription, since: number | undefined): number | null {
+    const reader = sub.reader
+    if (sub.cancelled || reader.closed) return null
+    if (!canSeeStory(reader.principal, this.status)) {
+      reader.sendError('not_found', `story ${this.slug} does not exist`, this.storyId)
+      return null
+    }
+    const head = this.lastSeq
+    if (since === undefined) return head
+    if (since > head) {
+      reader.sendError('bad_request', `since (${since}) is ahead of the story's head (${head})`, this.storyId)
+      return null
+    }
+    if (head - since > this.#deps.limits.replayLimit) {
+      reader.sendReset(this.storyId, head)
+      return reader.followsAfterReset ? head : null
+    }
+    return since
+  }
+
+  /** Sends the joiner everything up to the head in one write and makes it live: synchronous, so no event falls between. */
+  #admit(sub: Subscription, replay: readonly EventFrames[]): boolean {
+    if (sub.cancelled || sub.reader.closed) return false
+    sub.lastSent = this.lastSeq
+    this.subscribers.add(sub)
+    this.#fanoutList = null
+    this.#deps.metrics.subscriptions.inc()
+    sub.reader.sendJoined({
+      story: this.storyId,
+      seq: this.lastSeq,
+      lastUpdateAt: this.lastUpdateAt,
+      serverTime: this.#deps.clock().toISOString(),
+      replay,
+      readers: this.#countReaders?.(this.storyId) ?? null,
+    })
+    this.#deps.metrics.framesDelivered.inc(replay.length)
+    return true
+  }
+
+  /** The ring's frames after `since` (the caller checked that it reaches back that far). */
+  #recentAfter(since: number): EventFrames[] {
+    if (since === this.lastSeq) return []
+    this.#budget.touched(this)
+    return this.#recent.filter((e) => e.seq > since)
   }
 
   /** Frames for seq in (since, head]: from the in-memory ring when it reaches back far enough. */

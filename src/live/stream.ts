@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import type { Hub } from './hub.js'
-import type { EventFrames, LiveErrorCode } from './protocol.js'
+import { type EventFrames, type Joined, type LiveErrorCode, PresenceFrames } from './protocol.js'
 import type { Reader, Subscription } from './reader.js'
 
 const encoder = new TextEncoder()
@@ -94,13 +94,11 @@ export class EventStream implements Reader {
     return sent
   }
 
-  sendReplay(frames: readonly EventFrames[]): void {
-    if (this.closed) return
-    for (const f of frames) this.#controller.enqueue(f.sse)
-  }
-
-  sendSubscribed(story: string, seq: number): void {
-    this.#write(encoder.encode(`: subscribed to ${story} at seq ${seq}\n\n`))
+  sendJoined(joined: Joined): void {
+    this.#write(encoder.encode(`: subscribed to ${joined.story} at seq ${joined.seq}\n\n`))
+    // The catch-up is not held to the slow-reader bound (see Reader).
+    if (!this.closed) for (const f of joined.replay) this.#controller.enqueue(f.sse)
+    if (joined.readers !== null) this.#write(new PresenceFrames(joined.story, joined.readers).sse)
   }
 
   /** Too far behind to replay: a `reset` event carrying the head as its id, then live from there. */
@@ -112,9 +110,8 @@ export class EventStream implements Reader {
 
   sendUnsubscribed(): void {}
 
-  /** `event: presence` with no id: it is not part of the story's log, so it must not move Last-Event-ID. */
-  sendPresence(_story: string, readers: number): void {
-    this.#write(encoder.encode(`event: presence\ndata: ${JSON.stringify({ readers })}\n\n`))
+  sendPresence(frames: PresenceFrames): void {
+    this.#write(frames.sse)
   }
 
   sendError(code: LiveErrorCode, message: string): void {

@@ -159,12 +159,13 @@ export class WsEndpoint {
    * that did not answer since its last ping is dead. Slices keep the round (and the pongs that
    * come back) from stalling fan-out: 10,000 pings at once held an update up for 300 ms.
    * A ping is first only owed: an event going out to the reader before the next tick carries it
-   * in the same write, so a busy story's readers cost no extra socket write for their pings.
+   * in the same write, so a busy story's readers cost no extra socket write for their pings (nor
+   * for a changed reader count, owed the same way).
    */
   #heartbeat(): void {
     const slice = this.#heartbeatTick++ % HEARTBEAT_SLICES
     for (const conn of this.#connections) {
-      if (conn.pingDue) conn.sendPing() // owed since the last tick, and no event carried it
+      if (conn.owes) conn.sendOwed() // a ping or count owed since the last tick, and no event carried it
       if (conn.heartbeatSlot !== slice) continue
       conn.strikes = 0 // strikes count per ping interval: abuse is a burst, not a lifetime total
       if (!conn.alive) {

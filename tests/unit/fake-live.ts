@@ -3,7 +3,7 @@ import type { Principal } from '../../src/auth/roles.js'
 import { DEFAULT_LIMITS, type Limits } from '../../src/config.js'
 import type { StoredEvent } from '../../src/events/event-log.js'
 import type { LiveEnv, LogSource } from '../../src/live/log-source.js'
-import type { EventFrames, LiveErrorCode } from '../../src/live/protocol.js'
+import type { EventFrames, Joined, LiveErrorCode, PresenceFrames } from '../../src/live/protocol.js'
 import type { Reader, Subscription } from '../../src/live/reader.js'
 import { createMetrics } from '../../src/metrics.js'
 import type { StoryStatus } from '../../src/store/schema.js'
@@ -132,17 +132,16 @@ export class FakeReader implements Reader {
     this.writes.push(frames.map((f) => f.seq))
     return frames.length
   }
-  sendReplay(frames: readonly EventFrames[]): void {
-    for (const f of frames) this.seqs.push(f.seq)
-  }
-  sendSubscribed(story: string, seq: number): void {
-    this.frames.push(`subscribed ${story} ${seq}`)
+  sendJoined(joined: Joined): void {
+    this.frames.push(`subscribed ${joined.story} ${joined.seq}`)
+    for (const f of joined.replay) this.seqs.push(f.seq)
+    if (joined.readers !== null) this.frames.push(`presence ${joined.story} ${joined.readers}`)
   }
   sendReset(story: string, seq: number): void {
     this.frames.push(`reset ${story} ${seq}`)
   }
-  sendPresence(story: string, readers: number): void {
-    this.frames.push(`presence ${story} ${readers}`)
+  sendPresence(frames: PresenceFrames): void {
+    this.frames.push(`presence ${frames.story} ${frames.readers}`)
   }
   sendUnsubscribed(story: string): void {
     this.frames.push(`unsubscribed ${story}`)

@@ -159,6 +159,30 @@ describe('a story channel opening in a reconnect storm', () => {
     expect(log.reads).toBe(1)
     expect(readers.map((r) => r.seqs.length)).toEqual(readers.map((_, i) => 50 - 20 - i))
   })
+
+  it('joins a reader replayed from the ring at once, not behind a fan-out still under way, and sends it each event once', async () => {
+    const log = new FakeLog()
+    log.addStory(STORY)
+    for (let i = 0; i < 3; i++) log.append(STORY)
+    const { channel } = openChannel(log, { fanoutChunk: 2 })
+    const readers = Array.from({ length: 10 }, () => new FakeReader())
+    for (const r of readers) await join(channel, r)
+    log.append(STORY) // 4: sent two readers at a time, with a turn of the event loop between
+    await Promise.resolve()
+    await Promise.resolve()
+    expect((readers[0] as FakeReader).seqs).toEqual([4])
+    expect((readers[9] as FakeReader).seqs).toEqual([]) // the fan-out is still going
+    const late = new FakeReader()
+    expect(await join(channel, late, 1)).toBe(true)
+    expect(late.frames[0]).toBe(`subscribed ${STORY} 4`)
+    expect(late.seqs).toEqual([2, 3, 4])
+    expect((readers[9] as FakeReader).seqs).toEqual([]) // it joined before the fan-out ended
+    log.append(STORY) // 5
+    await channel.settled()
+    expect(late.seqs).toEqual([2, 3, 4, 5])
+    expect(readers.every((r) => r.seqs.join() === '4,5')).toBe(true)
+    expect(log.reads).toBe(1) // the ring's fill when the channel opened
+  })
 })
 
 describe('rings of recent frames under one budget', () => {
