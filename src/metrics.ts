@@ -64,6 +64,12 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers,
     }),
+    subscribeSeconds: new Histogram({
+      name: 'liveline_subscribe_duration_seconds',
+      help: 'From a subscribe frame (or stream) reaching the hub to its answer being written: the story lookup, the channel opening, the join',
+      buckets: [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
     liveLogReads: new Counter({
       name: 'liveline_live_log_reads_total',
       help: 'Reads of the database by the live path (story lookups, positions, events, heads)',
