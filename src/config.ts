@@ -36,6 +36,12 @@ export interface Limits {
    * when thousands of readers reconnect at once after a deploy; Linux caps it at net.core.somaxconn.
    */
   listenBacklog: number
+  /**
+   * New connections whose first bytes are read per turn of the event loop; the rest wait their
+   * turn. In a reconnect storm thousands of handshakes would otherwise be read in one turn, and
+   * the readers already connected (their next event, their subscribes) would wait seconds for it.
+   */
+  newConnectionsPerTurn: number
   /** How often each instance reports its reader counts, and at most how often readers hear a change. */
   presenceIntervalMs: number
   /** An instance not heard from for this long drops out of the reader counts (it died). */
@@ -177,9 +183,10 @@ export const DEFAULT_LIMITS: Limits = {
   recentEventsPerStory: 256,
   recentBytesPerStory: 512 * 1024,
   recentBytesTotal: 64 * 1024 * 1024,
-  fanoutChunk: 512,
+  fanoutChunk: 4096,
   streamPingIntervalMs: 15_000,
-  listenBacklog: 8192,
+  listenBacklog: 65_535,
+  newConnectionsPerTurn: 64,
   presenceIntervalMs: 5000,
   presenceExpiryMs: 30_000,
   publicReadTrustMs: 2000,
@@ -244,6 +251,10 @@ const EnvSchema = v.object({
     String(DEFAULT_LIMITS.recentBytesTotal),
   ),
   LIVELINE_LISTEN_BACKLOG: v.optional(intFrom(1, 1_000_000), String(DEFAULT_LIMITS.listenBacklog)),
+  LIVELINE_NEW_CONNECTIONS_PER_TURN: v.optional(
+    intFrom(1, 1_000_000),
+    String(DEFAULT_LIMITS.newConnectionsPerTurn),
+  ),
   LIVELINE_FANOUT_CHUNK: v.optional(intFrom(1, 10_000_000), String(DEFAULT_LIMITS.fanoutChunk)),
   LIVELINE_MAX_UPLOAD_BYTES: v.optional(intFrom(1024, 1 << 30), String(DEFAULT_LIMITS.maxUploadBytes)),
   LIVELINE_MAX_IMAGE_PIXELS: v.optional(intFrom(1, 1_000_000_000), String(DEFAULT_LIMITS.maxImagePixels)),
@@ -338,6 +349,7 @@ export function loadConfig(
       headCheckIntervalMs: e.LIVELINE_HEAD_CHECK_MS,
       fanoutChunk: e.LIVELINE_FANOUT_CHUNK,
       listenBacklog: e.LIVELINE_LISTEN_BACKLOG,
+      newConnectionsPerTurn: e.LIVELINE_NEW_CONNECTIONS_PER_TURN,
       recentBytesTotal: e.LIVELINE_RECENT_BYTES_TOTAL,
       publicReadTrustMs: e.LIVELINE_PUBLIC_READ_TRUST_MS,
       maxUploadBytes: e.LIVELINE_MAX_UPLOAD_BYTES,

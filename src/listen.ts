@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
+import { paceNewConnections } from './http/new-connections.js'
 import type { Service } from './service.js'
 
 /**
- * Binds a Service to a port: ready answers first (public reads kept as sent), everything else
- * through Hono's Node adapter, upgrades to the live endpoint. Shutdown stays with the service:
+ * Binds a Service to a port: new connections read a few per turn (a reconnect storm comes in
+ * pieces), ready answers first (public reads kept as sent), everything else through Hono's Node
+ * adapter, upgrades to the live endpoint. Shutdown stays with the service:
  * `service.close()` stops this server too.
  * @example const port = await listen(service, 0, '127.0.0.1')
  */
@@ -16,6 +18,7 @@ export async function listen(service: Service, port: number, host: string): Prom
     if (!readyAnswers.serve(req, res)) void route(req, res)
   })
   server.on('upgrade', service.handleUpgrade)
+  paceNewConnections(server, service.deps.limits.newConnectionsPerTurn)
   lingerAfterEarlyAnswers(server, service.deps.limits.lingerCloseMs)
   // A client that opens a connection and never finishes its headers must not hold it forever.
   server.headersTimeout = 10_000

@@ -16,7 +16,7 @@ describe('loadConfig', () => {
     })
     expect(config.limits.replayLimit).toBe(1000)
     expect(config.limits.maxFrameBytes).toBe(16 * 1024)
-    expect(config.limits.listenBacklog).toBe(8192)
+    expect(config.limits.listenBacklog).toBe(65_535)
     expect(config.adminKey).toMatch(/^ll_[A-Za-z0-9_-]{43}$/)
   })
 

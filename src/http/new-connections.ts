@@ -1,0 +1,38 @@
+import type { Server } from 'node:http'
+import type { Socket } from 'node:net'
+
+/**
+ * Reads new connections a few at a time: each arrives paused, and `perTurn` of them are resumed
+ * per turn of the event loop, in the order they came.
+ *
+ * Node accepts every connection waiting in the listen queue at once, and reads all their first
+ * requests in the next turn. After a deploy that is thousands of websocket handshakes (HTTP
+ * parsing, the upgrade, the 101) in one turn: measured here, 15,000 readers reconnecting within
+ * 2 s held the event loop for seconds, so a live event for the readers already connected, and
+ * the subscribe frames of those just upgraded, waited behind it. Paced, a turn carries at most
+ * `perTurn` handshakes beside everything else, and the turns come back to back while any wait:
+ * a lone connection is read in the same turn it would have been, and a storm is answered as
+ * fast as before, only in order and in pieces.
+ */
+export function paceNewConnections(server: Server, perTurn: number): void {
+  let waiting: Socket[] = []
+  let next = 0
+  const admit = () => {
+    const end = Math.min(waiting.length, next + perTurn)
+    for (; next < end; next++) {
+      const socket = waiting[next] as Socket
+      if (!socket.destroyed) socket.resume()
+    }
+    if (next < waiting.length) {
+      setImmediate(admit)
+      return
+    }
+    waiting = []
+    next = 0
+  }
+  server.on('connection', (socket: Socket) => {
+    socket.pause()
+    waiting.push(socket)
+    if (waiting.length - next === 1) setImmediate(admit)
+  })
+}
