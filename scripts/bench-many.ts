@@ -352,7 +352,15 @@ async function runScenario(
     await Promise.all(
       lgs.map((lg) =>
         lg.request(
-          { cmd: 'report', heads, latencyStory: '', publishTimes: {}, windows: [], maxWaitMs: 30_000 },
+          {
+            cmd: 'report',
+            heads,
+            latencyStory: '',
+            publishTimes: {},
+            recordedTimes: {},
+            windows: [],
+            maxWaitMs: 30_000,
+          },
           'report',
           60_000,
         ),

@@ -16,18 +16,20 @@
  * lost and duplicated events (per reader: contiguous, unique, ending at the head); TcpExt
  * ListenOverflows (machine-wide); subscribe time (subscribe frame sent → `subscribed`); B's
  * Postgres statements during the storm, less B's own background over a window as long before the
- * storm, plus the database's xact_commit; p99 publish-to-receive latency of B's own readers
+ * storm, plus the database's xact_commit; p99 latency of B's own readers (from each event's record, and from its post)
  * before and during the storm.
  *
  * `--scale 0.2` multiplies every reader count (the story count stays). Flags: --busy-readers 10000
  * --other-stories 100 --other-readers 50 --b-readers 2000 --rate 1 --jitter-ms 2000
  * --before-seconds 10 --after-seconds 5 --other-posts 1 --readers-per-loadgen 5000
- * --concurrency 200 --storm-timeout-seconds 60. Markdown on stdout; JSON in bench-results/.
+ * --concurrency 200 --storm-timeout-seconds 60 --profile (a CPU profile of B into
+ * test-artifacts/bench-profiles/storm-b). Markdown on stdout; JSON in bench-results/.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import {
@@ -72,6 +74,7 @@ const { values: flags } = parseArgs({
     'readers-per-loadgen': { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '200' },
     'storm-timeout-seconds': { type: 'string', default: '60' },
+    profile: { type: 'boolean', default: false },
   },
 })
 
@@ -151,6 +154,15 @@ function quantiles(values: number[]) {
   return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] as number }
 }
 
+/** Cumulative counts of B's `liveline_subscribe_duration_seconds` buckets, by upper bound (s). */
+async function subscribeBuckets(base: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text()
+  const buckets = new Map<string, number>()
+  for (const m of text.matchAll(/^liveline_subscribe_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm))
+    buckets.set(m[1] as string, Number(m[2]))
+  return buckets
+}
+
 async function xactCommit(client: pg.Client, name: string): Promise<number> {
   const { rows } = await client.query<{ xact_commit: string }>(
     'SELECT xact_commit FROM pg_stat_database WHERE datname = $1',
@@ -188,6 +200,13 @@ async function main(): Promise<void> {
   const proxiedUrl = new URL(database.url)
   proxiedUrl.port = String(proxy.port)
   const adminKey = newAdminKey()
+  // B's longest event-loop delay per 200 ms window, written by scripts/bench/loop-delay-probe.ts.
+  const loopDelayFile = resolve(LOG_DIR, `storm-b-loop-delay-${process.pid}.txt`)
+  rmSync(loopDelayFile, { force: true })
+  // The load generators' too: a subscribe time is only B's when they were not the ones behind.
+  const loopDelayProbe = pathToFileURL(resolve(ROOT, 'scripts/bench/loop-delay-probe.ts')).href
+  const loadgenDelayPrefix = `storm-loadgen-loop-delay-${process.pid}-`
+  process.env.BENCH_LOOP_DELAY_FILE = resolve(LOG_DIR, `${loadgenDelayPrefix}%p.txt`)
   const common = {
     root: ROOT,
     logDir: LOG_DIR,
@@ -200,7 +219,20 @@ async function main(): Promise<void> {
   instances.add(c)
   const [a, b] = await Promise.all([
     startLivelineInstance({ ...common, name: 'storm-a', databaseUrl: database.url }),
-    startLivelineInstance({ ...common, name: 'storm-b', databaseUrl: proxiedUrl.toString() }),
+    startLivelineInstance({
+      ...common,
+      name: 'storm-b',
+      databaseUrl: proxiedUrl.toString(),
+      env: { BENCH_LOOP_DELAY_FILE: loopDelayFile },
+      nodeArgs: [
+        '--import',
+        loopDelayProbe,
+        // --profile: B's whole life as a V8 CPU profile (scripts/bench/profile-summary.ts reads it).
+        ...(flags.profile
+          ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ROOT, 'test-artifacts/bench-profiles/storm-b')}`]
+          : []),
+      ],
+    }),
   ])
   instances.add(a)
   instances.add(b)
@@ -252,7 +284,7 @@ async function main(): Promise<void> {
   for (const _ of plans) {
     const lg = new LoadgenClient<ToStormLoadgen, FromStormLoadgen>(
       resolve(ROOT, 'scripts/bench/storm-loadgen.ts'),
-      benchExecArgv(ROOT),
+      [...benchExecArgv(ROOT), '--import', loopDelayProbe],
       ROOT,
     )
     loadgens.add(lg)
@@ -347,6 +379,7 @@ async function main(): Promise<void> {
       ),
     ),
   )
+  const subscribesBefore = await subscribeBuckets(b.base)
   const netBefore = tcpExtCounters()
   const xactBefore = await xactCommit(admin, database.name)
   const countsBefore = proxy.counts()
@@ -398,6 +431,7 @@ async function main(): Promise<void> {
   await sleep(COUNT_TAIL_MS)
   await otherPosting
   const countsAfter = proxy.counts()
+  const subscribesAfter = await subscribeBuckets(b.base)
   const countWindowMs = wallNow() - t0
   const xactAfter = await xactCommit(admin, database.name)
   const netAfter = tcpExtCounters()
@@ -412,6 +446,19 @@ async function main(): Promise<void> {
   const heads: Record<string, number> = {}
   for (const id of [busy.id, ...others])
     heads[id] = (await c.api<{ seq: number }>('GET', `/v1/stories/${id}`)).seq
+  // When each busy-story event was recorded (its `at`): latency from there leaves out how long the
+  // post waited on a machine this loaded before the instance took it.
+  const recordedTimes: Record<number, number> = {}
+  for (let since = 0; ; ) {
+    const page = await c.api<{ events: Array<{ seq: number; at: string }> }>(
+      'GET',
+      `/v1/stories/${busy.id}/events?since=${since}&limit=500`,
+    )
+    for (const e of page.events) recordedTimes[e.seq] = Date.parse(e.at)
+    const last = page.events.at(-1)
+    if (!last || page.events.length < 500) break
+    since = last.seq
+  }
   const windows = [
     { name: 'before', fromSeq: Math.min(...beforeSeqs), toSeq: Math.max(...beforeSeqs) },
     { name: 'during', fromSeq: Math.min(...duringSeqs), toSeq: Math.max(...duringSeqs) },
@@ -420,7 +467,15 @@ async function main(): Promise<void> {
     await Promise.all(
       lgs.map((lg) =>
         lg.request(
-          { cmd: 'report', heads, latencyStory: busy.id, publishTimes, windows, maxWaitMs: 15_000 },
+          {
+            cmd: 'report',
+            heads,
+            latencyStory: busy.id,
+            publishTimes,
+            recordedTimes,
+            windows,
+            maxWaitMs: 15_000,
+          },
           'report',
           30_000,
         ),
@@ -446,8 +501,25 @@ async function main(): Promise<void> {
   const background = diffCounts(beforeCountsEnd, beforeCountsStart)
   const backgroundScale = countWindowMs / (beforeTo - beforeFrom)
   const stormNet = Math.round(storm.total - background.total * backgroundScale)
+  const delays = (files: string[], from: number, to: number) =>
+    quantiles(
+      files.flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => line.split(' ').map(Number) as [number, number])
+          .filter(([at]) => at >= from && at <= to)
+          .map(([, ms]) => ms),
+      ),
+    )
+  const loopDelay = (from: number, to: number) => delays([loopDelayFile], from, to)
+  const loadgenDelayFiles = readdirSync(LOG_DIR)
+    .filter((name) => name.startsWith(loadgenDelayPrefix))
+    .map((name) => resolve(LOG_DIR, name))
   const latencyBefore = quantiles(all((r) => r.latency.before ?? []))
   const latencyDuring = quantiles(all((r) => r.latency.during ?? []))
+  const recordedBefore = quantiles(all((r) => r.latency['before-recorded'] ?? []))
+  const recordedDuring = quantiles(all((r) => r.latency['during-recorded'] ?? []))
   const results = {
     readers: {
       a: aReaders,
@@ -491,6 +563,19 @@ async function main(): Promise<void> {
       databaseXactCommit: xactAfter - xactBefore,
     },
     latency: { before: latencyBefore, during: latencyDuring },
+    latencyFromRecord: { before: recordedBefore, during: recordedDuring },
+    /** Subscribes B answered in the storm, and how many within 0.5 s of reaching its hub. */
+    subscribesInB: {
+      total: (subscribesAfter.get('+Inf') ?? 0) - (subscribesBefore.get('+Inf') ?? 0),
+      withinHalfSecond: (subscribesAfter.get('0.5') ?? 0) - (subscribesBefore.get('0.5') ?? 0),
+      withinTwentyFiveMs: (subscribesAfter.get('0.025') ?? 0) - (subscribesBefore.get('0.025') ?? 0),
+    },
+    /** B's longest event-loop delay per 200 ms window (scripts/bench/loop-delay-probe.ts). */
+    loopDelayMs: { before: loopDelay(beforeFrom, beforeTo), during: loopDelay(t0, stormOverAt) },
+    loadgenLoopDelayMs: {
+      before: delays(loadgenDelayFiles, beforeFrom, beforeTo),
+      during: delays(loadgenDelayFiles, t0, stormOverAt),
+    },
     posts: {
       busyStory: Object.keys(publishTimes).length,
       failures: postFailures.slice(0, 10),
@@ -532,6 +617,13 @@ async function main(): Promise<void> {
     ],
     ['subscribes over 1 s', f(results.subscribeOverOneSecond), ''],
     [
+      '  inside B (frame at its hub → answer written): within 25 ms / within 500 ms',
+      results.subscribesInB.total
+        ? `${f((100 * results.subscribesInB.withinTwentyFiveMs) / results.subscribesInB.total, 1)}% / ${f((100 * results.subscribesInB.withinHalfSecond) / results.subscribesInB.total, 2)}% of ${f(results.subscribesInB.total)}`
+        : '-',
+      '',
+    ],
+    [
       'connect time p50 / p99 / max (ms, retries included)',
       `${f(results.connectMs?.p50, 1)} / ${f(results.connectMs?.p99, 1)} / ${f(results.connectMs?.max, 1)}`,
       '',
@@ -556,16 +648,40 @@ async function main(): Promise<void> {
       f(results.postgres.databaseXactCommit),
       '',
     ],
-    ["B's own readers, publish → receive p99 before (ms)", f(latencyBefore?.p99, 1), ''],
     [
-      "B's own readers, publish → receive p99 during the storm (ms)",
-      f(latencyDuring?.p99, 1),
-      '<= 2x before',
+      "B's own readers, event recorded → received p99, before / during the storm (ms)",
+      `${f(recordedBefore?.p99, 1)} / ${f(recordedDuring?.p99, 1)}`,
+      '',
     ],
     [
       '  ratio during / before',
-      latencyBefore && latencyDuring ? `${(latencyDuring.p99 / latencyBefore.p99).toFixed(2)}x` : '-',
+      recordedBefore && recordedDuring ? `${(recordedDuring.p99 / recordedBefore.p99).toFixed(2)}x` : '-',
       '<= 2x',
+    ],
+    [
+      "B's own readers, post sent → received p99, before / during (ms)",
+      `${f(latencyBefore?.p99, 1)} / ${f(latencyDuring?.p99, 1)}`,
+      '',
+    ],
+    [
+      '  ratio during / before (includes the post waiting on the loaded machine)',
+      latencyBefore && latencyDuring ? `${(latencyDuring.p99 / latencyBefore.p99).toFixed(2)}x` : '-',
+      '',
+    ],
+    [
+      "B's longest event-loop delay per 200 ms, p50 / p99 / max, before (ms)",
+      `${f(results.loopDelayMs.before?.p50, 1)} / ${f(results.loopDelayMs.before?.p99, 1)} / ${f(results.loopDelayMs.before?.max, 1)}`,
+      '',
+    ],
+    [
+      '  the same during the storm (ms)',
+      `${f(results.loopDelayMs.during?.p50, 1)} / ${f(results.loopDelayMs.during?.p99, 1)} / ${f(results.loopDelayMs.during?.max, 1)}`,
+      '',
+    ],
+    [
+      "the load generators' (all of them), before / during: p99 (ms)",
+      `${f(results.loadgenLoopDelayMs.before?.p99, 1)} / ${f(results.loadgenLoopDelayMs.during?.p99, 1)}`,
+      '',
     ],
   ]
   const lines = [

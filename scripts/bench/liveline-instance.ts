@@ -19,7 +19,7 @@ export interface LivelineInstanceOptions {
   adminKey: string
   /** Extra environment (e.g. LIVELINE_WEBHOOK_WORKER). */
   env?: NodeJS.ProcessEnv
-  /** Extra node flags (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
+  /** Extra node flags (e.g. --cpu-prof, which NODE_OPTIONS does not allow, or a preload). */
   nodeArgs?: string[]
   /** How long the instance may take to answer /readyz. */
   startTimeoutMs?: number
@@ -52,7 +52,8 @@ export async function startLivelineInstance(options: LivelineInstanceOptions): P
   const port = await freePort()
   const server = new ServerProcess(
     options.name,
-    [...(options.nodeArgs ?? []), ...benchNodeArgs(options.root, 'src/main.ts')],
+    // Extra flags after the bench's own preloads (tsx first, so a preload may be TypeScript).
+    [...benchExecArgv(options.root), ...(options.nodeArgs ?? []), 'src/main.ts'],
     {
       ...process.env,
       DATABASE_URL: options.databaseUrl,

@@ -19,13 +19,15 @@ export type ToStormLoadgen =
   | { cmd: 'status' }
   /**
    * Waits until every open reader has its story's head (or `maxWaitMs` pass), then reports.
-   * `publishTimes`: wall time (ms since the epoch) each seq of `latencyStory` was published.
+   * `publishTimes`: wall time (ms since the epoch) each seq of `latencyStory` was posted (the
+   * request sent); `recordedTimes`: the event's own `at`, when the instance recorded it.
    */
   | {
       cmd: 'report'
       heads: Record<string, number>
       latencyStory: string
       publishTimes: Record<number, number>
+      recordedTimes: Record<number, number>
       windows: Array<{ name: string; fromSeq: number; toSeq: number }>
       maxWaitMs: number
     }
@@ -71,7 +73,7 @@ export interface StormReport {
   reconnectMs: number[]
   /** Wall times (ms since the epoch) each moved reader caught up. */
   caughtUpAt: number[]
-  /** Publish-to-receive latency of the recordLatency readers, per window. */
+  /** Latency of the recordLatency readers per window: from the post (`<window>`) and from the event's record (`<window>-recorded`). */
   latency: Record<string, number[]>
   cpuMs: number
 }
