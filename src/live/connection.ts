@@ -170,10 +170,14 @@ export class Connection implements Reader {
     this.#owedPresence = null
     this.pingDue = false
     if (!this.#open) return
+    // A lone ping (most of a heartbeat tick's writes) is one plain write; corking costs a writev.
+    if (!presence) {
+      if (ping) this.#socket.write(PING_FRAME)
+      return
+    }
     this.#socket.cork()
-    if (presence)
-      for (const frames of presence.values())
-        if (this.subscriptions.has(frames.story)) this.#socket.write(frames.ws)
+    for (const frames of presence.values())
+      if (this.subscriptions.has(frames.story)) this.#socket.write(frames.ws)
     if (ping) this.#socket.write(PING_FRAME)
     this.#socket.uncork()
   }
