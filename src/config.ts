@@ -183,7 +183,7 @@ export const DEFAULT_LIMITS: Limits = {
   recentEventsPerStory: 256,
   recentBytesPerStory: 512 * 1024,
   recentBytesTotal: 64 * 1024 * 1024,
-  fanoutChunk: 4096,
+  fanoutChunk: 512,
   streamPingIntervalMs: 15_000,
   listenBacklog: 65_535,
   newConnectionsPerTurn: 64,
