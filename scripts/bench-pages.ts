@@ -15,7 +15,8 @@
  *       each target; `--cold-reps` times per encoding. Liveline only: a static server has no "change".
  *
  * Flags: --duration 5 --warmup 1 --connections 50 --updates 200 --cold-reps 20 --cold-settle-ms 100
- * --only page,fragment,… (target names below) --quick (1 s runs, 5 cold reps). Prints a Markdown
+ * --only page,fragment,… (target names below) --quick (1 s runs, 5 cold reps) --profile (a CPU
+ * profile of Liveline into test-artifacts/bench-profiles/pages). Prints a Markdown
  * table; the JSON goes to bench-results/pages-<date>.json.
  */
 import { spawn } from 'node:child_process'
@@ -60,6 +61,7 @@ const { values: flags } = parseArgs({
     'cold-settle-ms': { type: 'string', default: '100' },
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 })
 
@@ -337,6 +339,10 @@ async function main(): Promise<void> {
     redisUrl: REDIS_URL,
     busPrefix: `${runId}:`,
     adminKey: newAdminKey(),
+    // --profile: Liveline's whole life as a V8 CPU profile (scripts/bench/profile-summary.ts reads it).
+    nodeArgs: flags.profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ROOT, 'test-artifacts/bench-profiles/pages')}`]
+      : [],
   })
   servers.add(live.server)
   log(`liveline on ${live.base}; posting ${config.updates} updates`)
@@ -411,7 +417,8 @@ async function main(): Promise<void> {
   servers.add(staticServer)
   await staticServer.waitForLine((line) => line.startsWith('{"ready":true'), 30_000)
   const staticBase = `http://127.0.0.1:${staticPort}`
-  await waitForHttp(`${staticBase}/healthz`, staticServer, 10_000)
+  // A recorded path (with --only, /healthz may not be one).
+  await waitForHttp(`${staticBase}${(recorded[0] as { path: string }).path}`, staticServer, 10_000)
 
   // Warm: the story does not change meanwhile; static and Liveline back to back for each answer.
   for (const r of results) {
