@@ -4,7 +4,7 @@
  * its group's other instance and resubscribes with `since` = the last seq it holds, as a client
  * told 1012 would. Every reader checks that its seqs are contiguous and unique.
  */
-import { WebSocket } from 'ws'
+import { LeanWs } from './lean-ws-client.js'
 import type {
   FromStormLoadgen,
   ReaderGroup,
@@ -30,7 +30,7 @@ interface Frame {
 }
 
 let groups: ReaderGroup[] = []
-let clients: Array<WebSocket | null> = []
+let clients: Array<LeanWs | null> = []
 let groupOf = new Uint16Array(0)
 let state = new Uint8Array(0)
 let last = new Float64Array(0)
@@ -148,25 +148,18 @@ function onFrame(i: number, data: Buffer): void {
 }
 
 function openClient(i: number, url: string, subscribe: string, handshakeTimeoutMs: number): void {
-  const ws = new WebSocket(url, {
-    perMessageDeflate: false,
-    skipUTF8Validation: true,
-    handshakeTimeout: handshakeTimeoutMs,
+  const ws: LeanWs = new LeanWs(url, handshakeTimeoutMs, {
+    onOpen: () => {
+      if (state[i] === RECONNECTING) {
+        openAt[i] = wall()
+        subscribeSentAt[i] = openAt[i] as number
+      }
+      ws.send(subscribe)
+    },
+    onMessage: (data) => onFrame(i, data),
+    onClose: (code, failure) => onClose(i, code, failure),
   })
   clients[i] = ws
-  let failure: string | null = null
-  ws.on('open', () => {
-    if (state[i] === RECONNECTING) {
-      openAt[i] = wall()
-      subscribeSentAt[i] = openAt[i] as number
-    }
-    ws.send(subscribe)
-  })
-  ws.on('message', (data) => onFrame(i, data as Buffer))
-  ws.on('error', (err) => {
-    failure = (err as NodeJS.ErrnoException).code ?? err.message
-  })
-  ws.on('close', (code) => onClose(i, code, failure))
 }
 
 function onClose(i: number, code: number, failure: string | null): void {
@@ -220,7 +213,7 @@ function scheduleReconnect(i: number, delayMs: number): void {
 }
 
 function allocate(n: number): void {
-  clients = new Array<WebSocket | null>(n).fill(null)
+  clients = new Array<LeanWs | null>(n).fill(null)
   groupOf = new Uint16Array(n)
   state = new Uint8Array(n)
   last = new Float64Array(n)
