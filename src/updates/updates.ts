@@ -355,7 +355,7 @@ function publishInChange(
 
 /**
  * Publishes one scheduled update if it is still scheduled and due: every instance's scheduler may
- * try the same one, and the story lock plus `FOR UPDATE SKIP LOCKED` and the status check make it
+ * try the same one, and the story lock plus `FOR UPDATE` and the status check make it
  * happen once. Returns whether this call published it. Due for an ended story, it goes back to the
  * editors' queue as `submitted` instead.
  */
@@ -368,8 +368,12 @@ export async function publishScheduledUpdate(deps: Deps, storyId: string, id: st
       .where('status', '=', 'scheduled')
       .where('deleted_at', 'is', null)
       .where('publish_at', '<=', ctx.now)
+      // Waits for a lock rather than skipping: another instance's claim can hold this row for a
+      // moment after ours committed, and a skipped row stayed claimed by us, unpublished, until
+      // the claim ran out (5 s late). A concurrent publish of the same row holds the story's lock
+      // first, so what waits here is a claim; once it lets go the row is checked again, and one
+      // already published is not found.
       .forUpdate()
-      .skipLocked()
       .executeTakeFirst()
     if (!due) return { result: false, events: [] }
     if (ctx.story.status === 'ended') {
