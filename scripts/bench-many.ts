@@ -45,7 +45,7 @@ import {
   startPgCountingProxy,
 } from './bench/pg-counting-proxy.js'
 import { LOG_DIR, RESULTS_DIR, ROOT } from './bench/places.js'
-import { openFileLimit, processCpuMs, processRssKb, sleep } from './bench/proc.js'
+import { openFileLimit, processCpuMs, processCpuSplit, processRssKb, sleep } from './bench/proc.js'
 import { partition } from './bench/reader-groups.js'
 import { diffCalls, type PrivateRedis, startPrivateRedis } from './bench/redis-server.js'
 import type { FromStormLoadgen, ReaderGroup, StormReport, ToStormLoadgen } from './bench/storm-protocol.js'
@@ -193,6 +193,8 @@ interface ScenarioResult {
     postsFailed: number
     postsLate: number
     cpuMs: number
+    /** Of cpuMs, the kernel's (socket writes and reads, wakeups). */
+    systemMs: number
     framesDelivered: number
     statements: StatementCounts
     headChecks: number
@@ -295,6 +297,7 @@ async function runScenario(
   const snapshot = async () => ({
     at: performance.now(),
     cpu: processCpuMs(s.server.pid),
+    systemCpu: processCpuSplit(s.server.pid).systemMs,
     statements: (proxy as PgCountingProxy).counts(),
     posterStatements: (posterProxy as PgCountingProxy).counts(),
     redis: await (redis as PrivateRedis).commandCalls(),
@@ -407,6 +410,7 @@ async function runScenario(
       postsFailed,
       postsLate,
       cpuMs: postEnd.cpu - postStart.cpu,
+      systemMs: postEnd.systemCpu - postStart.systemCpu,
       // Each reader holds every event up to its head exactly once (checked): readers × posts − lost.
       framesDelivered: postsOk * readersPerStory - lost,
       statements: postStatements,
@@ -613,6 +617,20 @@ function report(r: {
     fmt(cpuPerFrameUs(busy), 2),
     ratio(cpuPerFrameUs(many), cpuPerFrameUs(busy)),
     '<= 1.2x',
+  )
+  const kernelPerFrameUs = (x: ScenarioResult) =>
+    (x.posting.systemMs * 1000) / Math.max(1, x.posting.framesDelivered)
+  out += row(
+    '  of which kernel (µs)',
+    fmt(kernelPerFrameUs(many), 2),
+    fmt(kernelPerFrameUs(busy), 2),
+    ratio(kernelPerFrameUs(many), kernelPerFrameUs(busy)),
+  )
+  out += row(
+    '  of which user space (µs)',
+    fmt(cpuPerFrameUs(many) - kernelPerFrameUs(many), 2),
+    fmt(cpuPerFrameUs(busy) - kernelPerFrameUs(busy), 2),
+    ratio(cpuPerFrameUs(many) - kernelPerFrameUs(many), cpuPerFrameUs(busy) - kernelPerFrameUs(busy)),
   )
   out += row(
     '  less the idle background (µs)',
