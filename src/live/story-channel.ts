@@ -351,7 +351,7 @@ export class StoryChannel implements Ring {
       if (since !== undefined && since > this.lastSeq) await this.#backfill() // we may be behind the log
       const from = this.#replayStart(sub, since)
       if (from === null) return
-      const replay = from === this.lastSeq ? [] : await this.#framesAfter(from, this.lastSeq)
+      const replay = await this.#framesAfter(from)
       joined = this.#admit(sub, replay)
     })
       .catch(() => {})
@@ -366,8 +366,13 @@ export class StoryChannel implements Ring {
     if (since === undefined || since === this.lastSeq) return false
     if (since > this.lastSeq) return true
     if (this.lastSeq - since > this.#deps.limits.replayLimit) return false // a reset needs no events
+    return !this.#ringReaches(since)
+  }
+
+  /** The ring holds every frame after `since`. */
+  #ringReaches(since: number): boolean {
     const oldest = this.#recent[0]
-    return !oldest || oldest.seq > since + 1
+    return since === this.lastSeq || (oldest !== undefined && oldest.seq <= since + 1)
   }
 
   /**
@@ -420,14 +425,11 @@ export class StoryChannel implements Ring {
     return this.#recent.filter((e) => e.seq > since)
   }
 
-  /** Frames for seq in (since, head]: from the in-memory ring when it reaches back far enough. */
-  async #framesAfter(since: number, head: number): Promise<EventFrames[]> {
+  /** Frames for seq in (since, lastSeq]: from the in-memory ring when it reaches back far enough. */
+  async #framesAfter(since: number): Promise<EventFrames[]> {
+    if (this.#ringReaches(since)) return this.#recentAfter(since)
     this.#budget.touched(this)
-    const oldest = this.#recent[0]
-    if (oldest && oldest.seq <= since + 1) {
-      return this.#recent.filter((e) => e.seq > since && e.seq <= head)
-    }
-    const rows = await this.#deps.source.readEvents(this.storyId, since, head - since)
+    const rows = await this.#deps.source.readEvents(this.storyId, since, this.lastSeq - since)
     return rows.map((row) => new EventFrames(row.seq, row.type, row.body))
   }
 
