@@ -44,7 +44,7 @@ import {
   type StatementCounts,
   startPgCountingProxy,
 } from './bench/pg-counting-proxy.js'
-import { LOG_DIR, RESULTS_DIR, ROOT } from './bench/places.js'
+import { LOG_DIR, PG_ADMIN_URL, PG_HOST, PG_PORT, RESULTS_DIR, ROOT } from './bench/places.js'
 import { openFileLimit, processCpuMs, processCpuSplit, processRssKb, sleep } from './bench/proc.js'
 import { partition } from './bench/reader-groups.js'
 import { diffCalls, type PrivateRedis, startPrivateRedis } from './bench/redis-server.js'
@@ -52,9 +52,6 @@ import type { FromStormLoadgen, ReaderGroup, StormReport, ToStormLoadgen } from 
 import { benchUpdate } from './bench/story-content.js'
 import { type BenchDatabase, createBenchDatabase } from './bench/targets.js'
 
-const PG_HOST = '127.0.0.1'
-const PG_PORT = 5432
-const PG_ADMIN_URL = `postgres://postgres@${PG_HOST}:${PG_PORT}/postgres`
 /** The instance's defaults (src/config.ts): the ticks the figures are counted in. */
 const HEAD_CHECK_MS = 2000
 const PRESENCE_MS = 5000

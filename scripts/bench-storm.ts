@@ -40,16 +40,13 @@ import {
 } from './bench/liveline-instance.js'
 import { LoadgenClient } from './bench/loadgen-client.js'
 import { diffCounts, type PgCountingProxy, startPgCountingProxy } from './bench/pg-counting-proxy.js'
-import { LOG_DIR, REDIS_URL, RESULTS_DIR, ROOT } from './bench/places.js'
+import { LOG_DIR, PG_ADMIN_URL, PG_HOST, PG_PORT, REDIS_URL, RESULTS_DIR, ROOT } from './bench/places.js'
 import { openFileLimit, sleep, tcpExtCounters } from './bench/proc.js'
 import { partition } from './bench/reader-groups.js'
 import type { FromStormLoadgen, ReaderGroup, StormReport, ToStormLoadgen } from './bench/storm-protocol.js'
 import { benchUpdate } from './bench/story-content.js'
 import { type BenchDatabase, createBenchDatabase, wallNow } from './bench/targets.js'
 
-const PG_HOST = '127.0.0.1'
-const PG_PORT = 5432
-const PG_ADMIN_URL = `postgres://postgres@${PG_HOST}:${PG_PORT}/postgres`
 /** How often the bench asks the load generators whether the storm is over. */
 const STATUS_POLL_MS = 200
 /** A load generator busy with thousands of reconnects may take this long to answer a poll. */

@@ -13,3 +13,6 @@ export const LOG_DIR = resolve(ARTIFACTS, 'bench-logs')
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 /** A Postgres server URL whose user may CREATE DATABASE (each run makes its own and drops it). */
 export const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+/** Where that server listens, for the benches' counting proxy in front of it. */
+export const PG_HOST = new URL(PG_ADMIN_URL).hostname
+export const PG_PORT = Number(new URL(PG_ADMIN_URL).port || 5432)
