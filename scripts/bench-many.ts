@@ -18,7 +18,10 @@
  * difference between the scenarios' growth, over the extra stories), S's CPU per delivered frame
  * while posting (and many/busy), S's CPU per background tick while idle, head-check statements per
  * tick (one query however many stories) and the time of that query for all the stories, presence
- * reports per tick and their size, frames lost and duplicated.
+ * reports per tick and their size, frames lost and duplicated. CPU is split into kernel and user,
+ * main thread and helper threads (GC, JIT); beside S a bare ioredis subscriber on the same channels
+ * (scripts/bench/bus-floor.ts) measures what merely hearing a post's messages costs a Node process
+ * here, so CPU per frame is also given less that floor.
  *
  * BENCH_SECONDS (default 60): how long each scenario posts. Flags: --stories 1000
  * --readers-per-story 10 --post-every-seconds 10 --readers-per-loadgen 5000 --concurrency 200
@@ -31,6 +34,8 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import pg from 'pg'
+import { STORY_CHANGES_TOPIC, storyTopic } from '../src/events/bus-message.js'
+import type { FromBusFloor, ToBusFloor } from './bench/bus-floor.js'
 import {
   benchExecArgv,
   type LivelineInstance,
@@ -45,7 +50,15 @@ import {
   startPgCountingProxy,
 } from './bench/pg-counting-proxy.js'
 import { LOG_DIR, PG_ADMIN_URL, PG_HOST, PG_PORT, RESULTS_DIR, ROOT } from './bench/places.js'
-import { openFileLimit, processCpuMs, processCpuSplit, processRssKb, sleep } from './bench/proc.js'
+import {
+  openFileLimit,
+  processCpuMs,
+  processCpuSplit,
+  processRssKb,
+  processSyscalls,
+  sleep,
+  threadCpuMs,
+} from './bench/proc.js'
 import { partition } from './bench/reader-groups.js'
 import { diffCalls, type PrivateRedis, startPrivateRedis } from './bench/redis-server.js'
 import type { FromStormLoadgen, ReaderGroup, StormReport, ToStormLoadgen } from './bench/storm-protocol.js'
@@ -99,7 +112,8 @@ const readers = config.stories * config.readersPerStory
 
 type Loadgen = LoadgenClient<ToStormLoadgen, FromStormLoadgen>
 const instances = new Set<LivelineInstance>()
-const loadgens = new Set<Loadgen>()
+/** Load generators and the bus floor: forked children, killed with the run. */
+const loadgens = new Set<{ kill(): void }>()
 let proxy: PgCountingProxy | null = null
 /** Between P and Postgres: what each post costs the database. */
 let posterProxy: PgCountingProxy | null = null
@@ -192,6 +206,13 @@ interface ScenarioResult {
     cpuMs: number
     /** Of cpuMs, the kernel's (socket writes and reads, wakeups). */
     systemMs: number
+    /** Of cpuMs, the main thread's; the rest is V8's helper threads (GC, compiler) and libuv's. */
+    mainThreadMs: number
+    /** The bus floor's CPU over the window, and the messages it heard. */
+    floorCpuMs: number
+    floorMessages: number
+    /** Read system calls S made (each socket read is a wakeup's work) and write calls. */
+    syscalls: { reads: number; writes: number }
     framesDelivered: number
     statements: StatementCounts
     headChecks: number
@@ -290,11 +311,31 @@ async function runScenario(
   await sleep(SETTLE_MS)
   const rssWithReadersKb = await medianRssKb(s.server.pid)
 
+  // The bus floor: a bare subscriber hearing the same messages as S (see scripts/bench/bus-floor.ts).
+  const floor = new LoadgenClient<ToBusFloor, FromBusFloor>(
+    resolve(ROOT, 'scripts/bench/bus-floor.ts'),
+    benchExecArgv(ROOT),
+    ROOT,
+  )
+  loadgens.add(floor)
+  await floor.ready
+  const floorChannels = [...stories.map(storyTopic), STORY_CHANGES_TOPIC].map((t) => shared.busPrefix + t)
+  await floor.request(
+    { cmd: 'subscribe', url: (redis as PrivateRedis).url, channels: floorChannels },
+    'subscribed',
+    30_000,
+  )
+  const floorPid = floor.child.pid as number
+
   // Idle: the background alone (head checks, presence, pings) with every reader connected.
   const snapshot = async () => ({
+    floorCpu: processCpuMs(floorPid),
+    floorMessages: (await floor.request({ cmd: 'count' }, 'count', 10_000)).messages,
     at: performance.now(),
     cpu: processCpuMs(s.server.pid),
     systemCpu: processCpuSplit(s.server.pid).systemMs,
+    threads: threadCpuMs(s.server.pid),
+    syscalls: processSyscalls(s.server.pid),
     statements: (proxy as PgCountingProxy).counts(),
     posterStatements: (posterProxy as PgCountingProxy).counts(),
     redis: await (redis as PrivateRedis).commandCalls(),
@@ -373,6 +414,8 @@ async function runScenario(
   for (const lg of lgs) loadgens.delete(lg)
   await s.server.stop(5000)
   instances.delete(s)
+  floor.kill()
+  loadgens.delete(floor)
 
   const sum = (f: (r: StormReport) => number) => reports.reduce((acc, r) => acc + f(r), 0)
   const merge = (f: (r: StormReport) => Record<string, number>) => {
@@ -408,6 +451,13 @@ async function runScenario(
       postsLate,
       cpuMs: postEnd.cpu - postStart.cpu,
       systemMs: postEnd.systemCpu - postStart.systemCpu,
+      mainThreadMs: postEnd.threads.mainMs - postStart.threads.mainMs,
+      floorCpuMs: postEnd.floorCpu - postStart.floorCpu,
+      floorMessages: postEnd.floorMessages - postStart.floorMessages,
+      syscalls: {
+        reads: postEnd.syscalls.reads - postStart.syscalls.reads,
+        writes: postEnd.syscalls.writes - postStart.syscalls.writes,
+      },
       // Each reader holds every event up to its head exactly once (checked): readers × posts − lost.
       framesDelivered: postsOk * readersPerStory - lost,
       statements: postStatements,
@@ -608,32 +658,30 @@ function report(r: {
   out += row('frames lost', int(many.lost), int(busy.lost), '', '= 0')
   out += row('frames duplicated', int(many.duplicated), int(busy.duplicated), '', '= 0')
   out += row('readers at their head at the end', int(many.readersAtHead), int(busy.readersAtHead))
-  out += row(
-    'server CPU per delivered frame (µs)',
-    fmt(cpuPerFrameUs(many), 2),
-    fmt(cpuPerFrameUs(busy), 2),
-    ratio(cpuPerFrameUs(many), cpuPerFrameUs(busy)),
-    '<= 1.2x',
+  /** A per-frame figure of both scenarios, with many/busy. */
+  const perFrameRow = (label: string, f: (x: ScenarioResult) => number, target = '') =>
+    row(label, fmt(f(many), 2), fmt(f(busy), 2), ratio(f(many), f(busy)), target)
+  const frames = (x: ScenarioResult) => Math.max(1, x.posting.framesDelivered)
+  const kernelPerFrameUs = (x: ScenarioResult) => (x.posting.systemMs * 1000) / frames(x)
+  const mainPerFrameUs = (x: ScenarioResult) => (x.posting.mainThreadMs * 1000) / frames(x)
+  out += perFrameRow('server CPU per delivered frame (µs)', cpuPerFrameUs, '<= 1.2x')
+  out += perFrameRow('  of which kernel (µs)', kernelPerFrameUs)
+  out += perFrameRow('  of which user space (µs)', (x) => cpuPerFrameUs(x) - kernelPerFrameUs(x))
+  out += perFrameRow('  of which the main thread (µs)', mainPerFrameUs)
+  out += perFrameRow('  of which helper threads: GC, JIT (µs)', (x) => cpuPerFrameUs(x) - mainPerFrameUs(x))
+  out += perFrameRow('  less the idle background (µs)', netPerFrameUs)
+  out += perFrameRow(
+    'bus floor: a bare subscriber, per frame (µs)',
+    (x) => (x.posting.floorCpuMs * 1000) / frames(x),
   )
-  const kernelPerFrameUs = (x: ScenarioResult) =>
-    (x.posting.systemMs * 1000) / Math.max(1, x.posting.framesDelivered)
-  out += row(
-    '  of which kernel (µs)',
-    fmt(kernelPerFrameUs(many), 2),
-    fmt(kernelPerFrameUs(busy), 2),
-    ratio(kernelPerFrameUs(many), kernelPerFrameUs(busy)),
+  out += perFrameRow(
+    'server CPU per frame less the bus floor (µs)',
+    (x) => ((x.posting.cpuMs - x.posting.floorCpuMs) * 1000) / frames(x),
   )
   out += row(
-    '  of which user space (µs)',
-    fmt(cpuPerFrameUs(many) - kernelPerFrameUs(many), 2),
-    fmt(cpuPerFrameUs(busy) - kernelPerFrameUs(busy), 2),
-    ratio(cpuPerFrameUs(many) - kernelPerFrameUs(many), cpuPerFrameUs(busy) - kernelPerFrameUs(busy)),
-  )
-  out += row(
-    '  less the idle background (µs)',
-    fmt(netPerFrameUs(many), 2),
-    fmt(netPerFrameUs(busy), 2),
-    ratio(netPerFrameUs(many), netPerFrameUs(busy)),
+    "S read system calls per post (wakeups' work)",
+    fmt(per(many.posting.syscalls.reads, many.posting.postsOk)),
+    fmt(per(busy.posting.syscalls.reads, busy.posting.postsOk)),
   )
   out += row(
     'posting window (s) / posts per second achieved',
@@ -743,6 +791,7 @@ function report(r: {
     .map(([sql, n]) => `      ${(n / Math.max(1, many.posting.postsOk)).toFixed(2)}  ${sql}`)
     .join('\n')
   out += `  - P's statements per post while posting (many), by SQL:\n${topPoster}\n`
+  out += `  - bus floor: a bare ioredis subscriber on the same channels (scripts/bench/bus-floor.ts) heard ${fmt(per(many.posting.floorMessages, many.posting.postsOk), 1)} messages per post (the event and the page-cache hint) for ${fmt((many.posting.floorCpuMs * 1000) / Math.max(1, many.posting.postsOk), 1)} µs of CPU per post: a wakeup, a socket read and RESP parsing, before any of Liveline's own work.\n`
   out += `  - posts queued behind ${MAX_POSTS_IN_FLIGHT} in flight: many ${many.posting.postsLate}, busy ${busy.posting.postsLate}.\n`
   if (Object.keys(many.errors).length + Object.keys(busy.errors).length)
     out += `  - error frames: many ${JSON.stringify(many.errors)}, busy ${JSON.stringify(busy.errors)}\n`

@@ -32,6 +32,36 @@ export function processCpuSplit(pid: number): { userMs: number; systemMs: number
 }
 
 /** Resident set size of a process, in KiB (VmRSS). */
+/**
+ * CPU (user + kernel) of a process's main thread and of all its other threads together (for Node:
+ * V8's GC and compiler helpers, libuv's pool), from /proc/<pid>/task/<tid>/stat.
+ */
+export function threadCpuMs(pid: number): { mainMs: number; otherMs: number } {
+  const tick = 1000 / clockTicksPerSecond()
+  let mainMs = 0
+  let otherMs = 0
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    } catch {
+      continue // the thread ended between the listing and the read
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ms = (Number(fields[11]) + Number(fields[12])) * tick
+    if (Number(tid) === pid) mainMs += ms
+    else otherMs += ms
+  }
+  return { mainMs, otherMs }
+}
+
+/** Read and write system calls a process has made (/proc/<pid>/io): a socket read is a wakeup's work. */
+export function processSyscalls(pid: number): { reads: number; writes: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8')
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN)
+  return { reads: field('syscr'), writes: field('syscw') }
+}
+
 export function processRssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)
