@@ -51,6 +51,35 @@ describe('presence: live reader counts across instances', () => {
     expect(Number.isNaN(Date.parse(answer.body.at))).toBe(false)
   })
 
+  it('tells every reader of a story its new count when the counts go out a chunk at a time', async () => {
+    // fanoutChunk 2: the heartbeat sends owed counts to two connections per turn of the event loop.
+    const c = await startServer({ redis: true, limits: { ...limits, fanoutChunk: 2 } })
+    try {
+      const editor = await keyFor(c.admin, 'editor')
+      const story = await makeStory(editor, { status: 'live' })
+      const mine: Reader[] = []
+      for (let i = 0; i < 16; i++) {
+        const r = await connectReader(c.wsUrl)
+        mine.push(r)
+        await r.subscribe(story.id)
+      }
+      await waitFor('all 16 readers told 16', () => mine.every((r) => lastCount(r) === 16))
+      const stream = await openStream(c.url, story.id)
+      // Within a heartbeat tick (1 s) of the count changing, not one tick per chunk of two (8 s).
+      await waitFor(
+        'all 16 readers told 17 when a stream joins',
+        () => mine.every((r) => lastCount(r) === 17),
+        {
+          timeoutMs: 3000,
+        },
+      )
+      stream.close()
+      for (const r of mine) r.close()
+    } finally {
+      await c.stop()
+    }
+  })
+
   it('drops an instance that stops reporting out of the count within the expiry', async () => {
     const busPrefix = `liveline-test:${randomBytes(6).toString('hex')}:`
     const c = await startServer({ redis: true, busPrefix, limits })

@@ -164,8 +164,12 @@ export class WsEndpoint {
    */
   #heartbeat(): void {
     const slice = this.#heartbeatTick++ % HEARTBEAT_SLICES
+    // A ping or count owed since the last tick, and no event carried it. A busy story's count
+    // changing is owed to all its readers at once: sent in chunks like an event's fan-out, so a
+    // live event is not held up behind thousands of count writes in one turn.
+    const owing: Connection[] = []
     for (const conn of this.#connections) {
-      if (conn.owes) conn.sendOwed() // a ping or count owed since the last tick, and no event carried it
+      if (conn.owes) owing.push(conn)
       if (conn.heartbeatSlot !== slice) continue
       conn.strikes = 0 // strikes count per ping interval: abuse is a burst, not a lifetime total
       if (!conn.alive) {
@@ -175,6 +179,14 @@ export class WsEndpoint {
       conn.alive = false
       conn.pingDue = true
     }
+    this.#sendOwed(owing, 0)
+  }
+
+  #sendOwed(owing: readonly Connection[], from: number): void {
+    const end = Math.min(owing.length, from + this.#deps.limits.fanoutChunk)
+    // Whatever an event carried meanwhile is no longer owed: sendOwed then writes nothing.
+    for (let i = from; i < end; i++) (owing[i] as Connection).sendOwed()
+    if (end < owing.length) setImmediate(() => this.#sendOwed(owing, end))
   }
 
   #onControl(message: string): void {
