@@ -45,13 +45,49 @@ export interface StoryPosition {
   lastUpdateAt: string | null
 }
 
-export async function readStoryPosition(db: Queryable, storyId: string): Promise<StoryPosition> {
-  const row = await db
-    .selectFrom('stories')
-    .select(['seq', 'status', 'last_update_at'])
-    .where('id', '=', storyId)
-    .executeTakeFirstOrThrow()
-  return { seq: row.seq, status: row.status, lastUpdateAt: toWireTimeOrNull(row.last_update_at) }
+/** A story's position and its latest events up to it, read together. */
+export interface StoryTail extends StoryPosition {
+  /** At most the `recent` latest events, ascending, the last at the head. */
+  recent: StoredEvent[]
+}
+
+/**
+ * Where a story stands and its latest `recent` events, in one statement (one snapshot, one round
+ * trip): what a live channel needs when it opens, which in a reconnect storm is on every joiner's path.
+ * @throws when the story does not exist
+ */
+export async function readStoryTail(db: Queryable, storyId: string, recent: number): Promise<StoryTail> {
+  const rows = await db
+    .selectFrom('stories as s')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('events')
+          .select(['events.seq', 'events.type', 'events.body'])
+          .whereRef('events.story_id', '=', 's.id')
+          .whereRef('events.seq', '<=', 's.seq')
+          .orderBy('events.seq', 'desc')
+          .limit(recent)
+          .as('e'),
+      (join) => join.onTrue(),
+    )
+    .select(['s.seq as head', 's.status', 's.last_update_at', 'e.seq', 'e.type', 'e.body'])
+    .where('s.id', '=', storyId)
+    .execute()
+  const first = rows[0]
+  if (!first) throw new Error(`story ${storyId} does not exist`)
+  const events: StoredEvent[] = []
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i] as (typeof rows)[number]
+    if (row.seq !== null && row.type !== null && row.body !== null)
+      events.push({ seq: row.seq, type: row.type, body: row.body })
+  }
+  return {
+    seq: first.head,
+    status: first.status,
+    lastUpdateAt: toWireTimeOrNull(first.last_update_at),
+    recent: events,
+  }
 }
 
 /**

@@ -4,9 +4,9 @@ import {
   readEvents,
   readHeads,
   readStoryByRef,
-  readStoryPosition,
+  readStoryTail,
   type StoredEvent,
-  type StoryPosition,
+  type StoryTail,
 } from '../events/event-log.js'
 import type { StoryStatus } from '../store/schema.js'
 
@@ -29,7 +29,8 @@ export interface LogSource {
   /** Runs after the bus reconnected and resubscribed (confirmed): messages may have been lost meanwhile. */
   onReconnect(listener: () => void): void
   readEvents(storyId: string, since: number, limit: number): Promise<StoredEvent[]>
-  readPosition(storyId: string): Promise<StoryPosition>
+  /** The story's position and its latest `recent` events, in one read. */
+  readTail(storyId: string, recent: number): Promise<StoryTail>
   readHeads(storyIds: string[]): Promise<Map<string, number>>
 }
 
@@ -56,7 +57,7 @@ export function logSourceOf(deps: Pick<Deps, 'db' | 'bus' | 'metrics'>): LogSour
       ),
     onReconnect: (listener) => bus.onReconnect(listener),
     readEvents: (storyId, since, limit) => counted(readEvents(db, storyId, since, limit)),
-    readPosition: (storyId) => counted(readStoryPosition(db, storyId)),
+    readTail: (storyId, recent) => counted(readStoryTail(db, storyId, recent)),
     readHeads: (storyIds) => counted(readHeads(db, storyIds)),
   }
 }

@@ -97,18 +97,13 @@ export class StoryChannel implements Ring {
       (seq, body) => this.#onBusEvent(seq, body),
       () => void this.#enqueue(() => this.#backfill()),
     )
-    const position = await this.#deps.source.readPosition(this.storyId)
-    this.lastSeq = position.seq
-    this.status = position.status
-    this.lastUpdateAt = position.lastUpdateAt
-    // Fill the ring now, in one read: readers reconnecting with `since` (a deploy, a lost
-    // instance) are then replayed from memory, however many arrive, and none reads the log alone.
-    const keep = this.#deps.limits.recentEventsPerStory
-    if (position.seq > 0 && keep > 0) {
-      const from = Math.max(0, position.seq - keep)
-      const rows = await this.#deps.source.readEvents(this.storyId, from, position.seq - from)
-      for (const row of rows) this.#remember(new EventFrames(row.seq, row.type, row.body))
-    }
+    // The position and the ring's fill in one read: readers reconnecting with `since` (a deploy,
+    // a lost instance) are then replayed from memory, however many arrive, and none reads the log alone.
+    const tail = await this.#deps.source.readTail(this.storyId, this.#deps.limits.recentEventsPerStory)
+    this.lastSeq = tail.seq
+    this.status = tail.status
+    this.lastUpdateAt = tail.lastUpdateAt
+    for (const row of tail.recent) this.#remember(new EventFrames(row.seq, row.type, row.body))
     this.#opened = true
   }
 

@@ -84,9 +84,15 @@ export class FakeLog implements LogSource {
       .slice(0, limit)
   }
 
-  async readPosition(storyId: string) {
+  async readTail(storyId: string, recent: number) {
+    this.reads++
     const story = this.#story(storyId)
-    return { seq: story.events.at(-1)?.seq ?? 0, status: story.status, lastUpdateAt: null }
+    return {
+      seq: story.events.at(-1)?.seq ?? 0,
+      status: story.status,
+      lastUpdateAt: null,
+      recent: recent > 0 ? story.events.slice(-recent) : [],
+    }
   }
 
   async readHeads(storyIds: string[]) {
