@@ -199,16 +199,42 @@ function retryDelay(): number {
   return armed ? armed.retryMinMs + Math.random() * armed.retrySpreadMs : 1000
 }
 
+/**
+ * Reconnects due now, opened CONNECTS_PER_TURN per turn. On loopback a connect() also runs the
+ * server's side of the TCP handshake in this process's system call; thousands of them in one
+ * batch of timers held a load generator's loop for seconds, and every `subscribed` that had
+ * arrived meanwhile was timed seconds late. In pieces, the frames already here are read between them.
+ */
+const CONNECTS_PER_TURN = 32
+const dueConnects: number[] = []
+let nextDue = 0
+
+function openDueConnects(): void {
+  const end = Math.min(dueConnects.length, nextDue + CONNECTS_PER_TURN)
+  for (; nextDue < end; nextDue++) reconnectNow(dueConnects[nextDue] as number)
+  if (nextDue < dueConnects.length) {
+    setImmediate(openDueConnects)
+    return
+  }
+  dueConnects.length = 0
+  nextDue = 0
+}
+
+function reconnectNow(i: number): void {
+  const group = groups[groupOf[i] as number]
+  if (!group?.reconnectUrl || !armed) return
+  state[i] = RECONNECTING
+  if (attemptAt[i] === 0) attemptAt[i] = wall()
+  subscribedAt[i] = 0
+  const subscribe = JSON.stringify({ type: 'subscribe', story: group.story, since: last[i] })
+  openClient(i, group.reconnectUrl, subscribe, armed.handshakeTimeoutMs)
+}
+
 function scheduleReconnect(i: number, delayMs: number): void {
   state[i] = WAITING
   setTimeout(() => {
-    const group = groups[groupOf[i] as number]
-    if (!group?.reconnectUrl || !armed) return
-    state[i] = RECONNECTING
-    if (attemptAt[i] === 0) attemptAt[i] = wall()
-    subscribedAt[i] = 0
-    const subscribe = JSON.stringify({ type: 'subscribe', story: group.story, since: last[i] })
-    openClient(i, group.reconnectUrl, subscribe, armed.handshakeTimeoutMs)
+    dueConnects.push(i)
+    if (dueConnects.length - nextDue === 1) setImmediate(openDueConnects)
   }, delayMs)
 }
 
