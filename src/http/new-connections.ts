@@ -2,8 +2,10 @@ import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 
 /**
- * Reads new connections a few at a time: each arrives paused, and `perTurn` of them are resumed
- * per turn of the event loop, in the order they came.
+ * Reads new connections a few at a time: each arrives with nothing read from it yet (the server's
+ * `pauseOnConnect`), and `perTurn` of them are resumed per turn of the event loop, in the order
+ * they came. (Pausing the socket in a 'connection' listener is not enough: Node's HTTP parser
+ * reads the socket's handle itself, and a request arriving after the pause was seen parsed at once.)
  *
  * Node accepts every connection waiting in the listen queue at once, and reads all their first
  * requests in the next turn. After a deploy that is thousands of websocket handshakes (HTTP
@@ -30,8 +32,9 @@ export function paceNewConnections(server: Server, perTurn: number): void {
     waiting = []
     next = 0
   }
+  // net.Server reads this when a connection arrives; http.createServer has no option for it.
+  ;(server as Server & { pauseOnConnect: boolean }).pauseOnConnect = true
   server.on('connection', (socket: Socket) => {
-    socket.pause()
     waiting.push(socket)
     if (waiting.length - next === 1) setImmediate(admit)
   })
