@@ -159,5 +159,6 @@ describe('stories', () => {
     expect(res.status).toBe(400)
     expect(res.body.error.code).toBe('invalid_request')
     expect(Object.keys(res.body.error.details).sort()).toEqual(['colour', 'slug', 'status', 'title'])
+    expect(res.body.error.details.colour).toBe('unknown field: not accepted here')
   })
 })

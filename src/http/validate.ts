@@ -10,7 +10,13 @@ type Schema = v.GenericSchema
 interface Issue {
   readonly message: string
   readonly path?: ReadonlyArray<PropertyKey | { readonly key: unknown }>
+  /** valibot's: a strict object's unknown key is `strict_object` expecting `never`. */
+  readonly type?: string
+  readonly expected?: string | null
 }
+
+/** What a client reads for a field the request may not carry (valibot says "Expected never"). */
+const UNKNOWN_FIELD = 'unknown field: not accepted here'
 
 /** `{ "blocks.0.url": "must be an http or https URL" }`: each bad field by its path. */
 export function issueDetails(issues: readonly Issue[]): Record<string, string> {
@@ -18,7 +24,8 @@ export function issueDetails(issues: readonly Issue[]): Record<string, string> {
   for (const issue of issues) {
     const keys = (issue.path ?? []).map((segment) => (typeof segment === 'object' ? segment.key : segment))
     const readable = keys.length > 0 && keys.every((k) => typeof k === 'string' || typeof k === 'number')
-    details[readable ? keys.join('.') : '(body)'] ??= issue.message
+    const unknownField = issue.type === 'strict_object' && issue.expected === 'never'
+    details[readable ? keys.join('.') : '(body)'] ??= unknownField ? UNKNOWN_FIELD : issue.message
   }
   return details
 }
