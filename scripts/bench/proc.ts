@@ -24,31 +24,33 @@ export function processCpuMs(pid: number): number {
 
 /** User and system (kernel, e.g. socket writes) CPU of a process so far, in ms. */
 export function processCpuSplit(pid: number): { userMs: number; systemMs: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return cpuOfStat(`/proc/${pid}/stat`)
+}
+
+/** utime and stime of a /proc `stat` file (a process's or one thread's), in ms. */
+function cpuOfStat(path: string): { userMs: number; systemMs: number } {
+  const stat = readFileSync(path, 'utf8')
   // After "(comm) ": state is field 3, utime field 14, stime field 15 (1-based, man proc).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   const tick = 1000 / clockTicksPerSecond()
   return { userMs: Number(fields[11]) * tick, systemMs: Number(fields[12]) * tick }
 }
 
-/** Resident set size of a process, in KiB (VmRSS). */
 /**
  * CPU (user + kernel) of a process's main thread and of all its other threads together (for Node:
  * V8's GC and compiler helpers, libuv's pool), from /proc/<pid>/task/<tid>/stat.
  */
 export function threadCpuMs(pid: number): { mainMs: number; otherMs: number } {
-  const tick = 1000 / clockTicksPerSecond()
   let mainMs = 0
   let otherMs = 0
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let stat: string
+    let cpu: { userMs: number; systemMs: number }
     try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      cpu = cpuOfStat(`/proc/${pid}/task/${tid}/stat`)
     } catch {
       continue // the thread ended between the listing and the read
     }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const ms = (Number(fields[11]) + Number(fields[12])) * tick
+    const ms = cpu.userMs + cpu.systemMs
     if (Number(tid) === pid) mainMs += ms
     else otherMs += ms
   }
@@ -62,6 +64,7 @@ export function processSyscalls(pid: number): { reads: number; writes: number } 
   return { reads: field('syscr'), writes: field('syscw') }
 }
 
+/** Resident set size of a process, in KiB (VmRSS). */
 export function processRssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)
