@@ -64,7 +64,8 @@ export function isUnavailableError(err: unknown): boolean {
     const message = (e as { message?: unknown }).message
     if (
       typeof message === 'string' &&
-      /timeout exceeded when trying to connect|Connection terminated/i.test(message)
+      // pg: a pooled client whose connection broke (cut, restart) says it "is not queryable".
+      /timeout exceeded when trying to connect|Connection terminated|is not queryable/i.test(message)
     )
       return true
     if (e instanceof AggregateError && e.errors.some(isUnavailableError)) return true

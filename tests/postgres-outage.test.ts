@@ -1,4 +1,6 @@
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isUnavailableError } from '../src/errors.js'
 import { keyFor, makeStory, textUpdate } from './helpers/api.js'
 import { provided } from './helpers/provided.js'
 import { startServer, type TestServer } from './helpers/server.js'
@@ -41,6 +43,21 @@ describe('Postgres going away', () => {
     expect(after.status).toBe(201)
     expect(after.body.seq).toBe(1)
     expect((await server.api().get('/readyz')).status).toBe(200)
+  })
+
+  it('counts a client whose connection broke as the database being unavailable, not a bug', async () => {
+    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${proxy.port}/postgres` })
+    client.on('error', () => {})
+    await client.connect()
+    await proxy.cut()
+    const errors: unknown[] = []
+    for (let i = 0; i < 3; i++) await client.query('select 1').catch((err: unknown) => errors.push(err))
+    await proxy.restore()
+    // pg says "Connection terminated", then "… is not queryable" for the same client.
+    expect(errors.length).toBe(3)
+    for (const err of errors) expect(isUnavailableError(err)).toBe(true)
+    expect(errors.some((err) => /is not queryable/.test(String(err)))).toBe(true)
+    await client.end().catch(() => {})
   })
 
   it('leaves nothing half-written when the connection drops in the middle of a burst of posts', async () => {
