@@ -9,7 +9,6 @@ import type { Story } from '../stories/schema.js'
 import type { Update } from '../updates/schema.js'
 import { encodeBusMessage, encodeStoryChange, STORY_CHANGES_TOPIC, storyTopic } from './bus-message.js'
 import type { EventType } from './schema.js'
-import { storyWriteTurns } from './story-write-turns.js'
 
 /** The write path: lock the story, take seqs, append events, let hooks join, publish after commit. */
 
@@ -63,16 +62,7 @@ export type ChangeHook = (tx: Tx, change: AppendedChange) => Promise<(() => void
  * drafts: no visibility check here.
  * @example await recordChange(deps, 'rafah-talks', async (ctx) => ({ result, events: [{ seq: ctx.nextSeq(), type: 'update.deleted', updateId }] }))
  */
-export function recordChange<T>(
-  deps: Deps,
-  ref: string,
-  change: (ctx: ChangeContext) => Promise<ChangeOutcome<T>>,
-): Promise<T> {
-  // Writes to one story wait their turn here, holding no database connection (story-write-turns.ts).
-  return storyWriteTurns(deps.db).run(ref, () => recordChangeNow(deps, ref, change))
-}
-
-async function recordChangeNow<T>(
+export async function recordChange<T>(
   deps: Deps,
   ref: string,
   change: (ctx: ChangeContext) => Promise<ChangeOutcome<T>>,
