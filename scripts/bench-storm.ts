@@ -509,13 +509,11 @@ async function main(): Promise<void> {
           .trim()
           .split('\n')
           .map((line) => line.split(' ').map(Number) as [number, number])
-        return lines
-          .map(([at, ms], i) => [
-            at,
-            Math.max(ms, i > 0 ? at - (lines[i - 1] as [number, number])[0] - LOOP_DELAY_WINDOW_MS : 0),
-          ])
-          .filter(([at]) => (at as number) >= from && (at as number) <= to)
-          .map(([, ms]) => ms as number)
+        return lines.flatMap(([at, ms], i) => {
+          if (at < from || at > to) return []
+          const late = i > 0 ? at - (lines[i - 1] as [number, number])[0] - LOOP_DELAY_WINDOW_MS : 0
+          return [Math.max(ms, late)]
+        })
       }),
     )
   const loopDelay = (from: number, to: number) => delays([loopDelayFile], from, to)

@@ -20,12 +20,11 @@ const SUBSCRIBE_BATCH = 500
 const send = (message: FromBusFloor) => process.send?.(message)
 
 if (process.send) {
-  let subscriber: Redis | null = null
   let messages = 0
   process.on('message', async (message: ToBusFloor) => {
     try {
       if (message.cmd === 'subscribe') {
-        subscriber = new Redis(message.url, { maxRetriesPerRequest: null })
+        const subscriber = new Redis(message.url, { maxRetriesPerRequest: null })
         subscriber.on('error', () => {})
         subscriber.on('message', () => {
           messages++

@@ -4,6 +4,7 @@
  * its group's other instance and resubscribes with `since` = the last seq it holds, as a client
  * told 1012 would. Every reader checks that its seqs are contiguous and unique.
  */
+import { handlePerTurn } from '../../src/lib/per-turn.js'
 import { LeanWs } from './lean-ws-client.js'
 import type {
   FromStormLoadgen,
@@ -206,19 +207,7 @@ function retryDelay(): number {
  * arrived meanwhile was timed seconds late. In pieces, the frames already here are read between them.
  */
 const CONNECTS_PER_TURN = 32
-const dueConnects: number[] = []
-let nextDue = 0
-
-function openDueConnects(): void {
-  const end = Math.min(dueConnects.length, nextDue + CONNECTS_PER_TURN)
-  for (; nextDue < end; nextDue++) reconnectNow(dueConnects[nextDue] as number)
-  if (nextDue < dueConnects.length) {
-    setImmediate(openDueConnects)
-    return
-  }
-  dueConnects.length = 0
-  nextDue = 0
-}
+const openDue = handlePerTurn(CONNECTS_PER_TURN, reconnectNow)
 
 function reconnectNow(i: number): void {
   const group = groups[groupOf[i] as number]
@@ -233,8 +222,7 @@ function reconnectNow(i: number): void {
 function scheduleReconnect(i: number, delayMs: number): void {
   state[i] = WAITING
   setTimeout(() => {
-    dueConnects.push(i)
-    if (dueConnects.length - nextDue === 1) setImmediate(openDueConnects)
+    openDue(i)
   }, delayMs)
 }
 

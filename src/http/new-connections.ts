@@ -1,5 +1,6 @@
 import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
+import { handlePerTurn } from '../lib/per-turn.js'
 
 /**
  * Reads new connections a few at a time: each arrives with nothing read from it yet (the server's
@@ -17,25 +18,10 @@ import type { Socket } from 'node:net'
  * fast as before, only in order and in pieces.
  */
 export function paceNewConnections(server: Server, perTurn: number): void {
-  let waiting: Socket[] = []
-  let next = 0
-  const admit = () => {
-    const end = Math.min(waiting.length, next + perTurn)
-    for (; next < end; next++) {
-      const socket = waiting[next] as Socket
-      if (!socket.destroyed) socket.resume()
-    }
-    if (next < waiting.length) {
-      setImmediate(admit)
-      return
-    }
-    waiting = []
-    next = 0
-  }
+  const admit = handlePerTurn(perTurn, (socket: Socket) => {
+    if (!socket.destroyed) socket.resume()
+  })
   // net.Server reads this when a connection arrives; http.createServer has no option for it.
   ;(server as Server & { pauseOnConnect: boolean }).pauseOnConnect = true
-  server.on('connection', (socket: Socket) => {
-    waiting.push(socket)
-    if (waiting.length - next === 1) setImmediate(admit)
-  })
+  server.on('connection', admit)
 }

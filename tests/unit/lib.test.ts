@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeCursor, encodeCursor } from '../../src/lib/cursor.js'
 import { newId } from '../../src/lib/ids.js'
+import { handlePerTurn } from '../../src/lib/per-turn.js'
 import { slugify } from '../../src/lib/slug.js'
 import { requestHash } from '../../src/updates/idempotency.js'
 
@@ -39,5 +40,27 @@ describe('requestHash', () => {
   it('ignores key order but not values', () => {
     expect(requestHash({ a: 1, b: [{ x: 1, y: 2 }] })).toBe(requestHash({ b: [{ y: 2, x: 1 }], a: 1 }))
     expect(requestHash({ a: 1 })).not.toBe(requestHash({ a: 2 }))
+  })
+})
+
+describe('handlePerTurn', () => {
+  it('handles pushed items in order, at most N per turn of the event loop, and new ones after a lull', async () => {
+    let turn = 0
+    const seen: Array<[number, number]> = []
+    const handle = handlePerTurn(3, (item: number) => seen.push([item, turn]))
+    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+    for (let i = 0; i < 8; i++) handle(i)
+    for (let t = 0; t < 5; t++) {
+      turn++
+      await nextTurn()
+    }
+    handle(8)
+    turn++
+    await nextTurn()
+    expect(seen.map(([item]) => item)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])
+    const perTurn = new Map<number, number>()
+    for (const [, t] of seen) perTurn.set(t, (perTurn.get(t) ?? 0) + 1)
+    expect(Math.max(...perTurn.values())).toBe(3)
+    expect(perTurn.size).toBeGreaterThanOrEqual(4) // 8 items in 3 turns, then the late one alone
   })
 })
