@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Bus } from './bus/bus.js'
 import type { Limits, WebhookSettings } from './config.js'
 import type { ChangeHook } from './events/record-change.js'
+import type { StoryWriteTurns } from './events/story-write-turns.js'
 import type { NewId } from './lib/ids.js'
 import type { Signal } from './lib/signal.js'
 import type { Clock } from './lib/time.js'
@@ -24,6 +25,8 @@ export interface Deps {
   publicReads: PublicReads
   /** Other features' parts in every change of the event log (webhooks' outbox), in its transaction. */
   changeHooks: readonly ChangeHook[]
+  /** This instance's writes to each story, one at a time, waiting in memory rather than on a row lock. */
+  storyWrites: StoryWriteTurns
   /** Rung when an update is scheduled here, so this instance's scheduler re-reads the next due time. */
   scheduleWake: Signal
   webhooks: {

@@ -10,6 +10,7 @@ import { RedisClusterBus } from './bus/redis-cluster-bus.js'
 import { type CommentService, createCommentService } from './comments/comment-service.js'
 import { type Config, DEFAULT_COMMENT_SETTINGS } from './config.js'
 import type { Deps } from './deps.js'
+import { StoryWriteTurns } from './events/story-write-turns.js'
 import type { Readiness } from './http/health.js'
 import { ReadyAnswers } from './http/ready-answers.js'
 import { newId } from './lib/ids.js'
@@ -123,6 +124,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     publicReads,
     adminKeyHash: hashKey(config.adminKey),
     changeHooks: [queueWebhookDeliveries(webhookWake)],
+    storyWrites: new StoryWriteTurns(),
     scheduleWake,
     webhooks: { settings: config.webhooks, wake: webhookWake },
   }

@@ -62,7 +62,16 @@ export type ChangeHook = (tx: Tx, change: AppendedChange) => Promise<(() => void
  * drafts: no visibility check here.
  * @example await recordChange(deps, 'rafah-talks', async (ctx) => ({ result, events: [{ seq: ctx.nextSeq(), type: 'update.deleted', updateId }] }))
  */
-export async function recordChange<T>(
+export function recordChange<T>(
+  deps: Deps,
+  ref: string,
+  change: (ctx: ChangeContext) => Promise<ChangeOutcome<T>>,
+): Promise<T> {
+  // Writes to one story wait their turn here, holding no database connection (story-write-turns.ts).
+  return deps.storyWrites.run(ref, () => recordChangeNow(deps, ref, change))
+}
+
+async function recordChangeNow<T>(
   deps: Deps,
   ref: string,
   change: (ctx: ChangeContext) => Promise<ChangeOutcome<T>>,

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { AppError } from '../../src/errors.js'
+import { StoryWriteTurns } from '../../src/events/story-write-turns.js'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('StoryWriteTurns', () => {
+  it("runs one story's writes one at a time, in the order they came, and other stories beside them", async () => {
+    const turns = new StoryWriteTurns()
+    const log: string[] = []
+    let running = 0
+    let most = 0
+    const write = (ref: string, i: number) =>
+      turns.run(ref, async () => {
+        running++
+        most = Math.max(most, running)
+        log.push(`${ref}${i} start`)
+        await sleep(5)
+        log.push(`${ref}${i} end`)
+        running--
+        return i
+      })
+    const results = await Promise.all([write('a', 1), write('a', 2), write('b', 1), write('a', 3)])
+    expect(results).toEqual([1, 2, 1, 3])
+    const a = log.filter((line) => line.startsWith('a'))
+    expect(a).toEqual(['a1 start', 'a1 end', 'a2 start', 'a2 end', 'a3 start', 'a3 end'])
+    // b did not wait for a.
+    expect(log.indexOf('b1 start')).toBeLessThan(log.indexOf('a1 end'))
+    expect(most).toBe(2)
+  })
+
+  it('a failed write does not hold up the next, and the failure reaches only its own caller', async () => {
+    const turns = new StoryWriteTurns()
+    const first = turns.run('a', async () => {
+      throw new Error('boom')
+    })
+    const second = turns.run('a', async () => 'ok')
+    await expect(first).rejects.toThrow('boom')
+    await expect(second).resolves.toBe('ok')
+  })
+
+  it('tells a write that waited past its bound to retry, and runs it not at all', async () => {
+    const turns = new StoryWriteTurns(20)
+    let release = () => {}
+    const slow = turns.run('a', () => new Promise<void>((resolve) => (release = resolve)))
+    let ran = false
+    const late = turns.run('a', async () => {
+      ran = true
+    })
+    const error = await late.catch((err: unknown) => err)
+    expect(error).toBeInstanceOf(AppError)
+    expect((error as AppError).code).toBe('unavailable')
+    release()
+    await slow
+    await sleep(5)
+    expect(ran).toBe(false)
+    // The story's queue is free again.
+    await expect(turns.run('a', async () => 'next')).resolves.toBe('next')
+  })
+})
