@@ -35,7 +35,7 @@ import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { STORY_CHANGES_TOPIC, storyTopic } from '../src/events/bus-message.js'
-import type { FromBusFloor, ToBusFloor } from './bench/bus-floor.js'
+import { startBusListener } from './bench/bus-floor.js'
 import {
   benchExecArgv,
   type LivelineInstance,
@@ -312,18 +312,11 @@ async function runScenario(
   const rssWithReadersKb = await medianRssKb(s.server.pid)
 
   // The bus floor: a bare subscriber hearing the same messages as S (see scripts/bench/bus-floor.ts).
-  const floor = new LoadgenClient<ToBusFloor, FromBusFloor>(
-    resolve(ROOT, 'scripts/bench/bus-floor.ts'),
-    benchExecArgv(ROOT),
-    ROOT,
-  )
-  loadgens.add(floor)
-  await floor.ready
   const floorChannels = [...stories.map(storyTopic), STORY_CHANGES_TOPIC].map((t) => shared.busPrefix + t)
-  await floor.request(
-    { cmd: 'subscribe', url: (redis as PrivateRedis).url, channels: floorChannels },
-    'subscribed',
-    30_000,
+  const floor = await startBusListener(
+    ROOT,
+    { url: (redis as PrivateRedis).url, channels: floorChannels },
+    (listener) => loadgens.add(listener),
   )
   const floorPid = floor.child.pid as number
 
@@ -399,6 +392,7 @@ async function runScenario(
             latencyStory: '',
             publishTimes: {},
             recordedTimes: {},
+            busTimes: {},
             windows: [],
             maxWaitMs: 30_000,
           },

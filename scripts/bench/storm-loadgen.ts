@@ -370,9 +370,20 @@ async function report(cmd: Extract<ToStormLoadgen, { cmd: 'report' }>): Promise<
     }
     return values
   }
+  const arrivals: StormReport['arrivals'] = {}
   for (const w of cmd.windows) {
     latency[w.name] = since(cmd.publishTimes, w)
     latency[`${w.name}-recorded`] = since(cmd.recordedTimes, w)
+    latency[`${w.name}-bus`] = since(cmd.busTimes, w)
+    for (let seq = w.fromSeq; seq <= w.toSeq; seq++) {
+      const times = receivedAt
+        .get(seq)
+        ?.slice()
+        .sort((a, b) => a - b)
+      if (!times?.length) continue
+      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] as number
+      arrivals[seq] = { n: times.length, first: at(0), p50: at(0.5), p99: at(0.99), last: at(1) }
+    }
   }
   const used = process.cpuUsage()
   return {
@@ -393,6 +404,7 @@ async function report(cmd: Extract<ToStormLoadgen, { cmd: 'report' }>): Promise<
     reconnectMs,
     caughtUpAt: caught,
     latency,
+    arrivals,
     cpuMs: (used.user + used.system) / 1000,
   }
 }

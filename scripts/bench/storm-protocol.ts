@@ -20,7 +20,8 @@ export type ToStormLoadgen =
   /**
    * Waits until every open reader has its story's head (or `maxWaitMs` pass), then reports.
    * `publishTimes`: wall time (ms since the epoch) each seq of `latencyStory` was posted (the
-   * request sent); `recordedTimes`: the event's own `at`, when the instance recorded it.
+   * request sent); `recordedTimes`: the event's own `at`, when the instance recorded it;
+   * `busTimes`: when it was heard on the bus (so what follows is the reader's instance's part).
    */
   | {
       cmd: 'report'
@@ -28,6 +29,8 @@ export type ToStormLoadgen =
       latencyStory: string
       publishTimes: Record<number, number>
       recordedTimes: Record<number, number>
+      /** When a bare subscriber in the bench heard each seq on the bus. */
+      busTimes: Record<number, number>
       windows: Array<{ name: string; fromSeq: number; toSeq: number }>
       maxWaitMs: number
     }
@@ -73,8 +76,13 @@ export interface StormReport {
   reconnectMs: number[]
   /** Wall times (ms since the epoch) each moved reader caught up. */
   caughtUpAt: number[]
-  /** Latency of the recordLatency readers per window: from the post (`<window>`) and from the event's record (`<window>-recorded`). */
+  /**
+   * Latency of the recordLatency readers per window: from the post (`<window>`), from the event's
+   * record (`<window>-recorded`) and from the bus (`<window>-bus`).
+   */
   latency: Record<string, number[]>
+  /** Per busy-story seq in the windows, when the recordLatency readers received it (wall ms). */
+  arrivals: Record<number, { n: number; first: number; p50: number; p99: number; last: number }>
   cpuMs: number
 }
 
