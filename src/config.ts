@@ -136,6 +136,11 @@ export interface CommentSettings {
   /** Comments one address may post over all stories per window. */
   perAddress: number
   windowSeconds: number
+  /**
+   * Comments of one story that may wait on this instance while its previous batch is written;
+   * past it a comment is refused with 503 and Retry-After (a slow database must not fill memory).
+   */
+  publishQueue: number
 }
 
 export const DEFAULT_COMMENT_SETTINGS: CommentSettings = {
@@ -143,6 +148,7 @@ export const DEFAULT_COMMENT_SETTINGS: CommentSettings = {
   perStory: 5,
   perAddress: 20,
   windowSeconds: 60,
+  publishQueue: 1000,
 }
 
 export interface Config {
@@ -288,6 +294,10 @@ const EnvSchema = v.object({
     String(DEFAULT_COMMENT_SETTINGS.perAddress),
   ),
   LIVELINE_COMMENTS_WINDOW_S: v.optional(intFrom(1, 86_400), String(DEFAULT_COMMENT_SETTINGS.windowSeconds)),
+  LIVELINE_COMMENT_PUBLISH_QUEUE: v.optional(
+    intFrom(1, 1_000_000),
+    String(DEFAULT_COMMENT_SETTINGS.publishQueue),
+  ),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   NODE_ENV: v.optional(v.string()),
 })
@@ -374,6 +384,7 @@ export function loadConfig(
       perStory: e.LIVELINE_COMMENTS_PER_STORY,
       perAddress: e.LIVELINE_COMMENTS_PER_ADDRESS,
       windowSeconds: e.LIVELINE_COMMENTS_WINDOW_S,
+      publishQueue: e.LIVELINE_COMMENT_PUBLISH_QUEUE,
     },
   }
 }

@@ -149,6 +149,17 @@ describe('the repeat rule on Redis', () => {
     expect(await two.seen(other, 60_000)).toBe(false)
   })
 
+  it('forgets a comment on every instance once it was not stored', async () => {
+    const prefix = uniquePrefix()
+    const one = createRedisRepeatStore(await redis(), { prefix })
+    const two = createRedisRepeatStore(await redis(), { prefix })
+    const key = repeatKey(secret, 'story-f', clientKey(secret, '203.0.113.72'), 'Refused, sent again')
+    expect(await one.seen(key, 60_000)).toBe(false)
+    await one.forget(key)
+    expect(await two.seen(key, 60_000)).toBe(false)
+    expect(await one.seen(key, 60_000)).toBe(true)
+  })
+
   it('is what CommentRules consults, so a comment repeated on another instance is rejected', async () => {
     const prefix = uniquePrefix()
     const story = { id: 'story-rules', language: 'en', comments: 'open' as const }

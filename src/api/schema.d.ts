@@ -2339,7 +2339,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Database unavailable; retry after `Retry-After` seconds */
+            /** @description The database is unavailable, or the story has more comments waiting to be published than this instance holds (`LIVELINE_COMMENT_PUBLISH_QUEUE`): nothing was stored, and the same comment may be sent again after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;

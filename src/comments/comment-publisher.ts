@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
 import { recordChange } from '../events/record-change.js'
 import type { CommentRow, StoryRow } from '../store/schema.js'
 import { presentComment } from './present.js'
@@ -21,11 +22,12 @@ interface Waiting {
  * arrive meanwhile wait and are then written together: one transaction, one insert, one event each
  * (each still has its own seq). A lone comment is written at once, as before.
  * `accepting` runs under the story's lock and throws to refuse a batch (comments closed meanwhile).
+ * At most `queueMax` comments of a story wait; past that they are refused with 503 (`unavailable`).
  * @example const comment = await createCommentPublisher(acceptingSetting).publish(deps, story.id, row)
  */
 export function createCommentPublisher(
   accepting: (story: StoryRow) => unknown,
-  maxBatch = COMMENT_PUBLISH_BATCH_MAX,
+  { queueMax, maxBatch = COMMENT_PUBLISH_BATCH_MAX }: { queueMax: number; maxBatch?: number },
 ) {
   const queues = new Map<string, Waiting[]>()
 
@@ -63,10 +65,18 @@ export function createCommentPublisher(
   }
 
   return {
+    /** False when `storyId`'s queue is full: a comment to publish now would be refused. */
+    hasRoom(storyId: string): boolean {
+      return (queues.get(storyId)?.length ?? 0) < queueMax
+    },
     /** Inserts `row` (a published comment of `storyId`) and appends its `comment.published`. */
     publish(deps: Deps, storyId: string, row: CommentRow) {
       return new Promise<Comment>((resolve, reject) => {
         const queue = queues.get(storyId)
+        if (queue && queue.length >= queueMax) {
+          reject(queueFull())
+          return
+        }
         if (queue) {
           queue.push({ row, resolve, reject })
           return
@@ -79,3 +89,11 @@ export function createCommentPublisher(
 }
 
 export type CommentPublisher = ReturnType<typeof createCommentPublisher>
+
+/** Nothing was written: the client may send the same comment again. */
+export function queueFull(): AppError {
+  return new AppError(
+    'unavailable',
+    'this story is taking more comments than it can publish right now; retry shortly',
+  )
+}

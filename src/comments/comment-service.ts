@@ -102,7 +102,7 @@ export async function createCommentService(options: CommentServiceOptions): Prom
   return {
     rules,
     limiter,
-    publisher: createCommentPublisher(acceptingSetting),
+    publisher: createCommentPublisher(acceptingSetting, { queueMax: options.settings.publishQueue }),
     secret,
     clientIpHeader: options.settings.clientIpHeader,
     metrics,

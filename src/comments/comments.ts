@@ -7,6 +7,7 @@ import { type Page, toPage } from '../lib/cursor.js'
 import { newestFirst } from '../store/keyset.js'
 import type { CommentRow, StoryRow } from '../store/schema.js'
 import { clientKey } from './client-key.js'
+import { queueFull } from './comment-publisher.js'
 import type { CommentService } from './comment-service.js'
 import { presentComment } from './present.js'
 import type { Comment, CreateCommentInput, ListCommentsQuery, ModerateCommentInput } from './schema.js'
@@ -34,6 +35,8 @@ export async function postComment(
 ): Promise<Comment> {
   const story = await getStoryRowOrThrow(deps.db, null, ref)
   const setting = acceptingSetting(story)
+  // Refused before it counts against the reader's limit; checked again when it joins the queue.
+  if (!comments.publisher.hasRoom(story.id)) throw queueFull()
   const limit = await comments.limiter.consume(address, story.id)
   if (!limit.allowed) {
     comments.metrics.rateLimited.inc()
@@ -68,13 +71,26 @@ export async function postComment(
     // Decided by the rules at once, unless it waits for an editor.
     decided_at: evaluation.status === 'pending' ? null : now,
   }
-  if (row.status !== 'published') {
-    await deps.db.insertInto('comments').values(row).execute()
-    return presentComment(row)
+  try {
+    if (row.status !== 'published') {
+      await deps.db.insertInto('comments').values(row).execute()
+      return presentComment(row)
+    }
+    // Under the story's lock (checked again there: an editor closing comments meanwhile wins),
+    // together with the other comments published on the story at the same moment.
+    return await comments.publisher.publish(deps, story.id, row)
+  } catch (err) {
+    // Not stored: sending it again must not count as a repeat of itself.
+    if (recordedForRepeat(evaluation))
+      await comments.rules.forget({ text: input.text, client }, story.id).catch((forgetErr: unknown) => {
+        deps.log.warn({ err: forgetErr }, 'a refused comment stays recorded for the repeat rule')
+      })
+    throw err
   }
-  // Under the story's lock (checked again there: an editor closing comments meanwhile wins),
-  // together with the other comments published on the story at the same moment.
-  return comments.publisher.publish(deps, story.id, row)
+}
+
+function recordedForRepeat(evaluation: { reasons: readonly string[]; undecided: readonly string[] }) {
+  return !evaluation.reasons.includes('repeat') && !evaluation.undecided.includes('repeat')
 }
 
 /**

@@ -15,6 +15,8 @@ export const REPEAT_MEMORY_MAX_ENTRIES = 100_000
 export interface RepeatStore {
   /** Records `key` for `ttlMs`; true when it was already recorded and has not expired. */
   seen(key: string, ttlMs: number): Promise<boolean>
+  /** Drops `key`: the comment it recorded was never stored, so sending it again is no repeat. */
+  forget(key: string): Promise<void>
 }
 
 /**
@@ -55,6 +57,9 @@ export function createMemoryRepeatStore(
       expiries.set(key, at + ttlMs)
       return false
     },
+    async forget(key) {
+      expiries.delete(key)
+    },
   }
 }
 
@@ -72,6 +77,9 @@ export function createRedisRepeatStore(redis: LimiterRedis, options: { prefix?: 
     async seen(key, ttlMs) {
       const set = await redis.set(`${prefix}${key}`, '1', 'PX', ttlMs, 'NX')
       return set === null
+    },
+    async forget(key) {
+      await redis.del(`${prefix}${key}`)
     },
   }
 }

@@ -4,7 +4,7 @@ import { requireAction } from '../auth/middleware.js'
 import { AppError } from '../errors.js'
 import type { AppEnv } from '../http/env.js'
 import { describe } from '../http/openapi.js'
-import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
+import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED } from '../http/responses.js'
 import { validate } from '../http/validate.js'
 import type { CommentService } from './comment-service.js'
 import { deleteComment, listComments, moderateComment, postComment } from './comments.js'
@@ -57,7 +57,10 @@ export function commentRoutes(comments: CommentService) {
           description:
             'Too many comments from this address (`rate_limited`); retry after `Retry-After` seconds',
         },
-        ...UNAVAILABLE,
+        503: {
+          description:
+            'The database is unavailable, or the story has more comments waiting to be published than this instance holds (`LIVELINE_COMMENT_PUBLISH_QUEUE`): nothing was stored, and the same comment may be sent again after `Retry-After` seconds',
+        },
       },
     }),
     validate('json', CreateCommentInput),

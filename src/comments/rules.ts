@@ -446,6 +446,16 @@ export class CommentRules {
     return { status, reasons, undecided }
   }
 
+  /**
+   * Undoes what `evaluate` recorded for the `repeat` rule, for a comment that was then not stored
+   * (the database failed, or the story's publish queue was full): the reader may send it again.
+   * Only call it when this evaluation recorded the comment (its `repeat` neither fired nor was
+   * undecided), or an earlier stored comment's record would go.
+   */
+  async forget(comment: CommentToJudge, storyId: string): Promise<void> {
+    await this.#repeatStore.forget(repeatKey(this.#secret, storyId, comment.client, comment.text))
+  }
+
   /** Stops a checker build in progress (at shutdown). */
   close(): void {
     this.#abort.abort()

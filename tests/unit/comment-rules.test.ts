@@ -242,6 +242,14 @@ describe('repeat', () => {
     expect(await repeat(store, key('s1', client, 'Great news, thanks!'))).toBe('passed')
   })
 
+  it('forgets a comment that was never stored, so sending it again is no repeat', async () => {
+    const store = createMemoryRepeatStore()
+    expect(await repeat(store, 'k')).toBe('passed')
+    await store.forget('k')
+    expect(await repeat(store, 'k')).toBe('passed')
+    expect(await repeat(store, 'k')).toBe('fired')
+  })
+
   it('keeps the in-process store within its bound, forgetting the oldest first', async () => {
     const store = createMemoryRepeatStore({ maxEntries: 3 })
     for (const key of ['a', 'b', 'c', 'd']) await store.seen(key, 60_000)
@@ -251,7 +259,10 @@ describe('repeat', () => {
   })
 
   it('cannot decide when its store fails, so the comment is held rather than rejected', async () => {
-    const broken: RepeatStore = { seen: async () => Promise.reject(new Error('connection refused')) }
+    const broken: RepeatStore = {
+      seen: async () => Promise.reject(new Error('connection refused')),
+      forget: async () => {},
+    }
     expect(await repeat(broken, 'k')).toBe('undecided')
   })
 })
