@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import { setMostRecent } from '../lib/recency.js'
 import type { LimiterRedis } from '../rate-limits/limiter-store.js'
 import { normaliseForRepeat } from './comment-text.js'
 
@@ -52,9 +53,8 @@ export function createMemoryRepeatStore(
       }
       const expiresAt = expiries.get(key)
       if (expiresAt !== undefined && expiresAt > at) return true
-      // Re-inserted at the back: the map stays ordered by when each entry was written.
-      expiries.delete(key)
-      expiries.set(key, at + ttlMs)
+      // At the back: the map stays ordered by when each entry was written.
+      setMostRecent(expiries, key, at + ttlMs)
       return false
     },
     async forget(key) {

@@ -1,3 +1,5 @@
+import { setMostRecent } from '../lib/recency.js'
+
 /** Rendered feeds kept per process; beyond either bound the least recently used go first. */
 export const FEED_CACHE_MAX_ENTRIES = 1000
 export const FEED_CACHE_MAX_BYTES = 64 * 1024 * 1024
@@ -44,9 +46,7 @@ export class FeedCache<T = string> {
   get(variant: string, version: string): T | undefined {
     const entry = this.#entries.get(variant)
     if (!entry || entry.version !== version) return undefined
-    // Map keeps insertion order: re-inserting marks it most recently used.
-    this.#entries.delete(variant)
-    this.#entries.set(variant, entry)
+    setMostRecent(this.#entries, variant, entry)
     return entry.body
   }
 

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Context } from 'hono'
 import { routePath } from 'hono/route'
 import type { Deps } from '../deps.js'
+import { setMostRecent } from '../lib/recency.js'
 import { type ContentCoding, negotiateEncoding } from './compress.js'
 import { logRequest, requestIdFor } from './middleware/request-log.js'
 
@@ -107,9 +108,7 @@ export class ReadyAnswers {
     // A client holding exactly this answer gets its 304; any other condition goes to the router.
     const answer = ifNoneMatch === undefined ? kept.ok : ifNoneMatch === kept.etag ? kept.notModified : null
     if (!answer) return false
-    // Most recently used last, so the least used go first.
-    this.#entries.delete(key)
-    this.#entries.set(key, kept)
+    setMostRecent(this.#entries, key, kept)
     const requestId = requestIdFor(h['x-request-id'] as string | undefined)
     const status = answer === kept.ok ? 200 : 304
     res.writeHead(status, [...answer.headers, 'x-request-id', requestId])
@@ -128,8 +127,7 @@ export class ReadyAnswers {
   }
 
   #store(key: string, entry: Recorded): void {
-    this.#entries.delete(key)
-    this.#entries.set(key, entry)
+    setMostRecent(this.#entries, key, entry)
     while (this.#entries.size > this.#maxEntries) {
       this.#entries.delete(this.#entries.keys().next().value as string)
     }

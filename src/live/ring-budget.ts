@@ -1,3 +1,5 @@
+import { setMostRecent } from '../lib/recency.js'
+
 /** A story channel's ring of recent frames, as the budget sees it. */
 export interface Ring {
   /** Drops its oldest frames until at least `bytes` are freed, or it is empty. @returns bytes freed */
@@ -23,8 +25,7 @@ export class RingBudget {
   /** `ring` now holds `bytes` and was just used; shrinks the coldest rings while over the bound. */
   resized(ring: Ring, bytes: number): void {
     this.#total += bytes - (this.#rings.get(ring) ?? 0)
-    this.#rings.delete(ring)
-    this.#rings.set(ring, bytes)
+    setMostRecent(this.#rings, ring, bytes)
     for (const [cold, held] of this.#rings) {
       if (this.#total <= this.maxBytes) break
       if (cold === ring) continue // shrink the others first; the one in use last
@@ -43,8 +44,7 @@ export class RingBudget {
   touched(ring: Ring): void {
     const held = this.#rings.get(ring)
     if (held === undefined) return
-    this.#rings.delete(ring)
-    this.#rings.set(ring, held)
+    setMostRecent(this.#rings, ring, held)
   }
 
   removed(ring: Ring): void {

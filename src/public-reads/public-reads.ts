@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js'
 import { decodeStoryChange, STORY_CHANGES_TOPIC } from '../events/bus-message.js'
 import { readStoryByRef } from '../events/event-log.js'
 import { type StaticFile, staticFile } from '../http/static-file.js'
+import { setMostRecent } from '../lib/recency.js'
 import { type StoryVersion, StoryVersions } from './story-versions.js'
 import { TrustedRead } from './trusted-read.js'
 
@@ -116,8 +117,7 @@ export class PublicReads {
     const key = `${storyId}|${variant}`
     const entry = this.#entries.get(key)
     if (entry && entry.seq === version.seq) {
-      this.#entries.delete(key)
-      this.#entries.set(key, entry)
+      setMostRecent(this.#entries, key, entry)
       this.#deps.metrics.publicReads.inc({ result: 'hit' })
       return { file: entry.file, isCurrent: () => this.isCurrent(storyId, entry.seq) }
     }

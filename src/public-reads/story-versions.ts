@@ -1,3 +1,4 @@
+import { setMostRecent } from '../lib/recency.js'
 import type { Clock } from '../lib/time.js'
 import type { StoryStatus } from '../store/schema.js'
 
@@ -43,8 +44,7 @@ export class StoryVersions {
     const known = id ? this.#byId.get(id) : undefined
     if (known && this.#trusted(known)) {
       // Most recently used last, so eviction takes the coldest story.
-      this.#byId.delete(known.storyId)
-      this.#byId.set(known.storyId, known)
+      setMostRecent(this.#byId, known.storyId, known)
       return known
     }
     let reading = this.#reading.get(ref)
@@ -72,8 +72,7 @@ export class StoryVersions {
       previous.confirmedAt = version.confirmedAt
       return previous
     }
-    this.#byId.delete(row.id)
-    this.#byId.set(row.id, version)
+    setMostRecent(this.#byId, row.id, version)
     this.#idByRef.set(row.id, row.id)
     this.#idByRef.set(row.slug, row.id)
     this.#evict()

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeCursor, encodeCursor } from '../../src/lib/cursor.js'
 import { newId } from '../../src/lib/ids.js'
 import { handlePerTurn } from '../../src/lib/per-turn.js'
+import { setMostRecent } from '../../src/lib/recency.js'
 import { slugify } from '../../src/lib/slug.js'
 import { requestHash } from '../../src/updates/idempotency.js'
 
@@ -62,5 +63,24 @@ describe('handlePerTurn', () => {
     for (const [, t] of seen) perTurn.set(t, (perTurn.get(t) ?? 0) + 1)
     expect(Math.max(...perTurn.values())).toBe(3)
     expect(perTurn.size).toBeGreaterThanOrEqual(4) // 8 items in 3 turns, then the late one alone
+  })
+})
+
+describe('setMostRecent', () => {
+  it('moves an entry to the back, so the first one is the least recently used', () => {
+    const map = new Map([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ])
+    setMostRecent(map, 'a', 10)
+    expect([...map]).toEqual([
+      ['b', 2],
+      ['c', 3],
+      ['a', 10],
+    ])
+    setMostRecent(map, 'd', 4)
+    expect(map.keys().next().value).toBe('b')
+    expect(map.size).toBe(4)
   })
 })
