@@ -5,8 +5,8 @@ import { StoryWriteTurns } from '../../src/events/story-write-turns.js'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('StoryWriteTurns', () => {
-  it("runs one story's writes one at a time, in the order they came, and other stories beside them", async () => {
-    const turns = new StoryWriteTurns()
+  it("runs one story's writes at most `atOnce` at a time, starting in the order they came, and other stories beside them", async () => {
+    const turns = new StoryWriteTurns({ atOnce: 1 })
     const log: string[] = []
     let running = 0
     let most = 0
@@ -30,7 +30,7 @@ describe('StoryWriteTurns', () => {
   })
 
   it('a failed write does not hold up the next, and the failure reaches only its own caller', async () => {
-    const turns = new StoryWriteTurns()
+    const turns = new StoryWriteTurns({ atOnce: 1 })
     const first = turns.run('a', async () => {
       throw new Error('boom')
     })
@@ -40,7 +40,7 @@ describe('StoryWriteTurns', () => {
   })
 
   it('tells a write that waited past its bound to retry, and runs it not at all', async () => {
-    const turns = new StoryWriteTurns(20)
+    const turns = new StoryWriteTurns({ atOnce: 1, waitMs: 20 })
     let release = () => {}
     const slow = turns.run('a', () => new Promise<void>((resolve) => (release = resolve)))
     let ran = false
@@ -56,5 +56,26 @@ describe('StoryWriteTurns', () => {
     expect(ran).toBe(false)
     // The story's queue is free again.
     await expect(turns.run('a', async () => 'next')).resolves.toBe('next')
+  })
+
+  it('keeps `atOnce` running while any wait, and a newcomer never overtakes one already waiting', async () => {
+    const turns = new StoryWriteTurns({ atOnce: 3 })
+    let running = 0
+    let most = 0
+    const started: number[] = []
+    const write = (i: number) =>
+      turns.run('a', async () => {
+        started.push(i)
+        running++
+        most = Math.max(most, running)
+        await sleep(2 + (i % 3))
+        running--
+      })
+    const first = Array.from({ length: 10 }, (_, i) => write(i))
+    await sleep(3)
+    const late = Array.from({ length: 5 }, (_, i) => write(10 + i))
+    await Promise.all([...first, ...late])
+    expect(most).toBe(3)
+    expect(started).toEqual(Array.from({ length: 15 }, (_, i) => i))
   })
 })
