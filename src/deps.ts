@@ -25,7 +25,7 @@ export interface Deps {
   publicReads: PublicReads
   /** Other features' parts in every change of the event log (webhooks' outbox), in its transaction. */
   changeHooks: readonly ChangeHook[]
-  /** This instance's writes to each story, one at a time, waiting in memory rather than on a row lock. */
+  /** This instance's writes to each story: a few at once hold a connection, the rest wait in memory. */
   storyWrites: StoryWriteTurns
   /** Rung when an update is scheduled here, so this instance's scheduler re-reads the next due time. */
   scheduleWake: Signal

@@ -67,7 +67,7 @@ export function recordChange<T>(
   ref: string,
   change: (ctx: ChangeContext) => Promise<ChangeOutcome<T>>,
 ): Promise<T> {
-  // Writes to one story wait their turn here, holding no database connection (story-write-turns.ts).
+  // A few writes of one story hold a connection at once; the rest wait in memory (story-write-turns.ts).
   return deps.storyWrites.run(ref, () => recordChangeNow(deps, ref, change))
 }
 
