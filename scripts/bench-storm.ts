@@ -44,6 +44,7 @@ import { LoadgenClient } from './bench/loadgen-client.js'
 import { diffCounts, type PgCountingProxy, startPgCountingProxy } from './bench/pg-counting-proxy.js'
 import { LOG_DIR, PG_ADMIN_URL, PG_HOST, PG_PORT, REDIS_URL, RESULTS_DIR, ROOT } from './bench/places.js'
 import { openFileLimit, sleep, tcpExtCounters } from './bench/proc.js'
+import { quantiles } from './bench/quantiles.js'
 import { partition } from './bench/reader-groups.js'
 import type { FromStormLoadgen, ReaderGroup, StormReport, ToStormLoadgen } from './bench/storm-protocol.js'
 import { benchUpdate } from './bench/story-content.js'
@@ -148,14 +149,6 @@ function log(message: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function quantiles(values: number[]) {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number
-  return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] as number }
-}
 
 /** Cumulative counts of B's `liveline_subscribe_duration_seconds` buckets, by upper bound (s). */
 async function subscribeBuckets(base: string): Promise<Map<string, number>> {
@@ -749,9 +742,9 @@ async function main(): Promise<void> {
     const a = arrivals[seq]
     const recorded = recordedTimes[seq]
     if (!a || recorded === undefined) continue
-    const ms = [a.first, a.p50, a.p99, a.last].map((t) => f(t - recorded, 0)).join(' / ')
+    const ms = [a.min, a.p50, a.p99, a.max].map((t) => f(t - recorded, 0)).join(' / ')
     const bus = busHeardAt[seq] === undefined ? '-' : f((busHeardAt[seq] as number) - recorded, 0)
-    lines.push(`| ${seq} | ${f((recorded - t0) / 1000, 2)} | ${bus} | ${a.n} | ${ms} |`)
+    lines.push(`| ${seq} | ${f((recorded - t0) / 1000, 2)} | ${bus} | ${a.samples} | ${ms} |`)
   }
   lines.push('', "B's statements in the storm window, by SQL:", '', '| statements | SQL |', '|---:|---|')
   for (const [sql, n] of topSql) lines.push(`| ${n} | \`${sql.replace(/\|/g, '\\|')}\` |`)

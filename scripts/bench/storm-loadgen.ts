@@ -6,6 +6,7 @@
  */
 import { handlePerTurn } from '../../src/lib/per-turn.js'
 import { LeanWs } from './lean-ws-client.js'
+import { quantiles } from './quantiles.js'
 import type {
   FromStormLoadgen,
   ReaderGroup,
@@ -376,13 +377,8 @@ async function report(cmd: Extract<ToStormLoadgen, { cmd: 'report' }>): Promise<
     latency[`${w.name}-recorded`] = since(cmd.recordedTimes, w)
     latency[`${w.name}-bus`] = since(cmd.busTimes, w)
     for (let seq = w.fromSeq; seq <= w.toSeq; seq++) {
-      const times = receivedAt
-        .get(seq)
-        ?.slice()
-        .sort((a, b) => a - b)
-      if (!times?.length) continue
-      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] as number
-      arrivals[seq] = { n: times.length, first: at(0), p50: at(0.5), p99: at(0.99), last: at(1) }
+      const spread = quantiles(receivedAt.get(seq) ?? [])
+      if (spread) arrivals[seq] = spread
     }
   }
   const used = process.cpuUsage()

@@ -1,3 +1,5 @@
+import type { Quantiles } from './quantiles.js'
+
 /** IPC between scripts/bench-storm.ts and its load generators (scripts/bench/storm-loadgen.ts). */
 /** Readers of one story on one instance; with `reconnectUrl` they move there when closed (after `arm`). */
 export interface ReaderGroup {
@@ -82,7 +84,7 @@ export interface StormReport {
    */
   latency: Record<string, number[]>
   /** Per busy-story seq in the windows, when the recordLatency readers received it (wall ms). */
-  arrivals: Record<number, { n: number; first: number; p50: number; p99: number; last: number }>
+  arrivals: Record<number, Quantiles>
   cpuMs: number
 }
 
