@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { SeriesCounter, SeriesHistogram } from './lib/series-metrics.js'
 
 /** The service's Prometheus metrics, one registry per app so tests can build many apps. */
 export function createMetrics() {
@@ -58,7 +59,8 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers,
     }),
-    readyAnswers: new Counter({
+    // Counted once per ready answer: see SeriesCounter.
+    readyAnswers: new SeriesCounter({
       name: 'liveline_ready_answers_total',
       help: 'Public reads (pages, fragments, story, updates, feeds) sent again as kept, before the router',
       labelNames: ['status'] as const,
@@ -91,7 +93,8 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers,
     }),
-    httpRequests: new Histogram({
+    // Observed once per request, ready answers included: see SeriesHistogram.
+    httpRequests: new SeriesHistogram({
       name: 'liveline_http_request_duration_seconds',
       help: 'HTTP request duration by method, route and status',
       labelNames: ['method', 'route', 'status'] as const,

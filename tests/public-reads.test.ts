@@ -173,26 +173,35 @@ describe('ready answers: public reads sent again as kept, before the router', ()
     await secondPassed(postedAt)
     for (const path of [...READS(story), LIVE_FEED]) {
       for (const coding of ['', 'gzip', 'br']) {
-        const headers = { 'Accept-Encoding': coding, 'X-Request-Id': 'reader-1' }
-        const get = async () => {
-          const res = await fetch(`${server.url}${path}`, { headers })
+        const headers = { 'Accept-Encoding': coding }
+        const get = async (requestId?: string) => {
+          const res = await fetch(`${server.url}${path}`, {
+            headers: requestId ? { ...headers, 'X-Request-Id': requestId } : headers,
+          })
           return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() }
         }
-        const first = await get()
+        const first = await get('reader-1')
         const before = await ready()
-        const again = await get()
+        const again = await get('reader-2')
         expect((await ready())['200'] ?? 0, `${path} ${coding}`).toBe((before['200'] ?? 0) + 1)
-        const { date: _d1, ...firstHeaders } = first.headers
-        const { date: _d2, ...againHeaders } = again.headers
+        const { date: _d1, 'x-request-id': firstId, ...firstHeaders } = first.headers
+        const { date: _d2, 'x-request-id': againId, ...againHeaders } = again.headers
         expect(again.body, `${path} ${coding}`).toBe(first.body)
         expect(againHeaders, `${path} ${coding}`).toEqual(firstHeaders)
-        expect(againHeaders['x-request-id']).toBe('reader-1')
+        // Each request carries its own id, the caller's or a new one.
+        expect([firstId, againId]).toEqual(['reader-1', 'reader-2'])
+        const anonymous = (await get()).headers['x-request-id']
+        expect(anonymous).toMatch(/^[0-9a-f-]{36}$/)
+        expect((await get()).headers['x-request-id']).not.toBe(anonymous)
         // The holder of this answer: once through the router, then ready.
         const etag = first.headers.etag!
         for (let i = 0; i < 2; i++) {
-          const res = await fetch(`${server.url}${path}`, { headers: { ...headers, 'If-None-Match': etag } })
+          const res = await fetch(`${server.url}${path}`, {
+            headers: { ...headers, 'If-None-Match': etag, 'X-Request-Id': `holder-${i}` },
+          })
           expect(res.status).toBe(304)
           expect(res.headers.get('etag')).toBe(etag)
+          expect(res.headers.get('x-request-id')).toBe(`holder-${i}`)
           expect(await res.text()).toBe('')
         }
         expect((await ready())['304'] ?? 0, `${path} ${coding}`).toBeGreaterThan(before['304'] ?? 0)

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import { routePath } from 'hono/route'
 import type { Deps } from '../deps.js'
 import { setMostRecent } from '../lib/recency.js'
+import type { CounterSeries, HistogramSeries } from '../lib/series-metrics.js'
 import { type ContentCoding, negotiateEncoding } from './compress.js'
 import { logRequest, requestIdFor } from './middleware/request-log.js'
 
@@ -22,14 +23,21 @@ export interface ReadyMark {
   coding: ContentCoding | null
 }
 
+/** One status's answer: flat [name, value, …] as Node's writeHead takes them, X-Request-Id last. */
+interface Sent {
+  status: 200 | 304
+  headers: string[]
+  /** Where this answer's requests are counted and timed, resolved on first use. */
+  timing: HistogramSeries | null
+}
+
 interface Recorded {
   isCurrent: () => boolean
   route: string
   etag: string
-  /** Status 200: flat [name, value, …] as Node's writeHead takes them, without X-Request-Id. */
-  ok: { headers: string[]; body: Uint8Array } | null
+  ok: (Sent & { body: Uint8Array }) | null
   /** The 304 a client holding `etag` gets. */
-  notModified: { headers: string[] } | null
+  notModified: Sent | null
 }
 
 type Log = Pick<Deps, 'log' | 'metrics'>
@@ -57,10 +65,16 @@ export class ReadyAnswers {
   readonly #entries = new Map<string, Recorded>()
   readonly #maxEntries: number
   readonly #log: Log
+  readonly #served: CounterSeries
+  readonly #revalidated: CounterSeries
+  /** The key last made most recent (the entries' last). */
+  #mostRecent: string | null = null
 
   constructor(log: Log, options: { maxEntries?: number } = {}) {
     this.#log = log
     this.#maxEntries = options.maxEntries ?? READY_ANSWERS_MAX_ENTRIES
+    this.#served = log.metrics.readyAnswers.series({ status: '200' })
+    this.#revalidated = log.metrics.readyAnswers.series({ status: '304' })
   }
 
   get size(): number {
@@ -78,16 +92,19 @@ export class ReadyAnswers {
     if (!key || !etag) return
     const headers: string[] = []
     for (const [name, value] of response.headers) if (name !== 'x-request-id') headers.push(name, value)
+    // Each request's own id goes in this last slot.
+    headers.push('x-request-id', '')
     const route = mark.route ?? 'unmatched'
     // Only the bytes the route handed over, as it handed them (nothing re-encoded them since).
     if (response.status === 200 && mark.body !== null && (coding ?? null) === mark.coding) {
       const body = typeof mark.body === 'string' ? Buffer.from(mark.body) : mark.body
       // Set here as the adapter does, so the answer is not sent chunked.
-      headers.push('content-length', String(body.byteLength))
-      this.#store(key, { isCurrent: mark.isCurrent, route, etag, ok: { headers, body }, notModified: null })
+      headers.splice(-2, 0, 'content-length', String(body.byteLength))
+      const ok = { status: 200 as const, headers, body, timing: null }
+      this.#store(key, { isCurrent: mark.isCurrent, route, etag, ok, notModified: null })
     } else if (response.status === 304) {
       const kept = this.#entries.get(key)
-      if (kept && kept.etag === etag) kept.notModified = { headers }
+      if (kept && kept.etag === etag) kept.notModified = { status: 304, headers, timing: null }
     }
   }
 
@@ -108,26 +125,42 @@ export class ReadyAnswers {
     // A client holding exactly this answer gets its 304; any other condition goes to the router.
     const answer = ifNoneMatch === undefined ? kept.ok : ifNoneMatch === kept.etag ? kept.notModified : null
     if (!answer) return false
-    setMostRecent(this.#entries, key, kept)
+    // A crowd asks for one answer over and over: it is already the most recent.
+    if (key !== this.#mostRecent) {
+      setMostRecent(this.#entries, key, kept)
+      this.#mostRecent = key
+    }
     const requestId = requestIdFor(h['x-request-id'] as string | undefined)
-    const status = answer === kept.ok ? 200 : 304
-    res.writeHead(status, [...answer.headers, 'x-request-id', requestId])
+    const { headers, status } = answer
+    // writeHead copies the headers out at once, so the kept array can carry this request's id.
+    headers[headers.length - 1] = requestId
+    res.writeHead(status, headers)
     res.end(answer === kept.ok ? kept.ok.body : undefined)
-    this.#log.metrics.readyAnswers.inc({ status })
-    logRequest(this.#log, {
-      requestId,
+    ;(status === 200 ? this.#served : this.#revalidated).inc()
+    answer.timing ??= this.#log.metrics.httpRequests.series({
       method: 'GET',
       route: kept.route,
-      path: req.url ?? '',
-      status,
-      seconds: (performance.now() - started) / 1000,
-      keyId: undefined,
+      status: String(status),
     })
+    logRequest(
+      this.#log,
+      {
+        requestId,
+        method: 'GET',
+        route: kept.route,
+        path: req.url ?? '',
+        status,
+        seconds: (performance.now() - started) / 1000,
+        keyId: undefined,
+      },
+      answer.timing,
+    )
     return true
   }
 
   #store(key: string, entry: Recorded): void {
     setMostRecent(this.#entries, key, entry)
+    this.#mostRecent = key
     while (this.#entries.size > this.#maxEntries) {
       this.#entries.delete(this.#entries.keys().next().value as string)
     }

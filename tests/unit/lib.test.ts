@@ -1,8 +1,10 @@
+import { Counter, Histogram, Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
 import { decodeCursor, encodeCursor } from '../../src/lib/cursor.js'
 import { newId } from '../../src/lib/ids.js'
 import { handlePerTurn } from '../../src/lib/per-turn.js'
 import { setMostRecent } from '../../src/lib/recency.js'
+import { SeriesCounter, SeriesHistogram } from '../../src/lib/series-metrics.js'
 import { slugify } from '../../src/lib/slug.js'
 import { requestHash } from '../../src/updates/idempotency.js'
 
@@ -82,5 +84,71 @@ describe('setMostRecent', () => {
     setMostRecent(map, 'd', 4)
     expect(map.keys().next().value).toBe('b')
     expect(map.size).toBe(4)
+  })
+})
+
+describe('SeriesHistogram', () => {
+  const options = {
+    help: 'Request duration',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.1, 1],
+  }
+  const observations: Array<[Record<'method' | 'route' | 'status', string>, number]> = [
+    [{ method: 'GET', route: '/v1/stories/:story', status: '200' }, 0.00003],
+    [{ method: 'GET', route: '/v1/stories/:story', status: '200' }, 0.007],
+    [{ method: 'GET', route: '/v1/stories/:story', status: '304' }, 0.005],
+    [{ method: 'POST', route: '/v1/stories/:story/updates', status: '201' }, 2.5],
+    [{ method: 'GET', route: 'a "quoted" \\ route', status: '404' }, 0.2],
+  ]
+
+  it('exposes what prom-client’s own Histogram exposes for the same observations', async () => {
+    const ours = new Registry()
+    const theirs = new Registry()
+    const fast = new SeriesHistogram({ ...options, name: 'requests_seconds', registers: [ours] })
+    const reference = new Histogram({ ...options, name: 'requests_seconds', registers: [theirs] })
+    const kept = fast.series({ method: 'GET', route: '/v1/stories/:story', status: '200' })
+    for (const [labels, value] of observations) {
+      if (labels.status === '200') kept.observe(value)
+      else fast.observe(labels, value)
+      reference.observe(labels, value)
+    }
+    const text = await ours.metrics()
+    expect(text).toBe(await theirs.metrics())
+    expect(text).toContain(
+      'requests_seconds_bucket{le="0.01",method="GET",route="/v1/stories/:story",status="200"} 2',
+    )
+    expect(text).toContain(
+      'requests_seconds_bucket{le="+Inf",method="POST",route="/v1/stories/:story/updates",status="201"} 1',
+    )
+    expect(text).toContain('requests_seconds_count{method="GET",route="/v1/stories/:story",status="200"} 2')
+  })
+
+  it('counts like prom-client’s own Counter, and only upwards', async () => {
+    const ours = new Registry()
+    const theirs = new Registry()
+    const counterOptions = { name: 'answers_total', help: 'Answers', labelNames: ['status'] as const }
+    const fast = new SeriesCounter({ ...counterOptions, registers: [ours] })
+    const reference = new Counter({ ...counterOptions, registers: [theirs] })
+    const ok = fast.series({ status: '200' })
+    for (let i = 0; i < 3; i++) ok.inc()
+    fast.inc({ status: '304' }, 2)
+    ok.inc(-5)
+    reference.inc({ status: '200' }, 3)
+    reference.inc({ status: '304' }, 2)
+    expect(await ours.metrics()).toBe(await theirs.metrics())
+    expect(await ours.metrics()).toContain('answers_total{status="200"} 3')
+  })
+
+  it('ignores a value that is not a number and starts over on reset', async () => {
+    const registry = new Registry()
+    const fast = new SeriesHistogram({ ...options, name: 'requests_seconds', registers: [registry] })
+    const series = fast.series({ method: 'GET', route: '/', status: '200' })
+    series.observe(Number.NaN)
+    series.observe(0.02)
+    expect(await registry.metrics()).toContain(
+      'requests_seconds_count{method="GET",route="/",status="200"} 1',
+    )
+    registry.resetMetrics()
+    expect(await registry.metrics()).not.toContain('requests_seconds_count')
   })
 })

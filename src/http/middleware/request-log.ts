@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { routePath } from 'hono/route'
 import type { Deps } from '../../deps.js'
+import type { HistogramSeries } from '../../lib/series-metrics.js'
 import type { AppEnv } from '../env.js'
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -22,9 +23,20 @@ export interface RequestRecord {
   keyId: string | undefined
 }
 
-/** One structured log line and one metric sample for a request answered. */
-export function logRequest(deps: Pick<Deps, 'log' | 'metrics'>, r: RequestRecord): void {
-  deps.metrics.httpRequests.observe({ method: r.method, route: r.route, status: String(r.status) }, r.seconds)
+/**
+ * One structured log line and one metric sample for a request answered. `timing`: the metric's
+ * series for this method, route and status, when the caller holds it already.
+ */
+export function logRequest(
+  deps: Pick<Deps, 'log' | 'metrics'>,
+  r: RequestRecord,
+  timing: HistogramSeries = deps.metrics.httpRequests.series({
+    method: r.method,
+    route: r.route,
+    status: String(r.status),
+  }),
+): void {
+  timing.observe(r.seconds)
   deps.log.info(
     {
       requestId: r.requestId,
