@@ -10,11 +10,13 @@
  * answers those recordings.
  *
  * warm  `--connections` connections for `--duration` s per target, encoding and server (after a
- *       `--warmup` s run that is not counted), static and Liveline back to back.
+ *       `--warmup` s run that is not counted), static and Liveline in turn, `--rounds` times: the
+ *       machine's speed drifts over seconds, so each ratio is the median of the rounds' ratios
+ *       (each round's pair a few seconds apart), and each figure the median of the rounds'.
  * cold  post an update, wait `--cold-settle-ms` (the bus message), then time the first request of
  *       each target; `--cold-reps` times per encoding. Liveline only: a static server has no "change".
  *
- * Flags: --duration 5 --warmup 1 --connections 50 --updates 200 --cold-reps 20 --cold-settle-ms 100
+ * Flags: --duration 2 --rounds 3 --warmup 1 --connections 50 --updates 200 --cold-reps 20 --cold-settle-ms 100
  * --only page,fragment,… (target names below) --quick (1 s runs, 5 cold reps) --profile (a CPU
  * profile of Liveline into test-artifacts/bench-profiles/pages). Prints a Markdown
  * table; the JSON goes to bench-results/pages-<date>.json.
@@ -53,7 +55,8 @@ const HOP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encod
 
 const { values: flags } = parseArgs({
   options: {
-    duration: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '50' },
     updates: { type: 'string', default: '200' },
@@ -74,6 +77,7 @@ function positive(name: string, raw: string | undefined): number {
 const config = {
   durationSeconds: flags.quick ? 1 : positive('duration', flags.duration),
   warmupSeconds: flags.quick ? 0 : positive('warmup', flags.warmup),
+  rounds: flags.quick ? 1 : Math.max(1, Math.round(positive('rounds', flags.rounds))),
   connections: Math.round(positive('connections', flags.connections)),
   updates: Math.round(positive('updates', flags.updates)),
   coldReps: flags.quick ? 5 : Math.round(positive('cold-reps', flags['cold-reps'])),
@@ -288,9 +292,42 @@ interface TargetResult {
   cacheControl: string | null
   etag: string | null
   vary: string | null
+  /** Each a median over the rounds (counts summed). */
   static: Cannon | null
   liveline: Cannon | null
+  /** Liveline's req/s and p99 over the static server's, per round and their medians. */
+  rounds: Array<{ ratio: number; p99Ratio: number }>
+  ratio: number | null
+  p99Ratio: number | null
   cold: { samples: number; p50: number; p99: number; max: number; changed: number } | null
+}
+
+const median = (values: number[]) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  )
+
+/** Several runs of one server and answer as one: medians of the rates and latencies, counts summed. */
+function combineRuns(runs: Cannon[]): Cannon {
+  const mid = (pick: (c: Cannon) => number) => median(runs.map(pick))
+  const sum = (pick: (c: Cannon) => number) => runs.reduce((total, c) => total + pick(c), 0)
+  return {
+    requestsPerSecond: mid((c) => c.requestsPerSecond),
+    latencyP50: mid((c) => c.latencyP50),
+    latencyP99: mid((c) => c.latencyP99),
+    latencyMax: Math.max(...runs.map((c) => c.latencyMax)),
+    bytesPerSecond: mid((c) => c.bytesPerSecond),
+    requests: sum((c) => c.requests),
+    non2xx: sum((c) => c.non2xx),
+    errors: sum((c) => c.errors),
+    timeouts: sum((c) => c.timeouts),
+    cpu: {
+      server: mid((c) => c.cpu.server),
+      loadgen: mid((c) => c.cpu.loadgen),
+      others: mid((c) => c.cpu.others),
+    },
+  }
 }
 
 const quantile = (sorted: number[], q: number) =>
@@ -320,7 +357,9 @@ async function seedStory(live: LivelineInstance) {
 async function main(): Promise<void> {
   const runId = `liveline-bench-pages-${process.pid}-${randomBytes(3).toString('hex')}`
   const deadlineMs =
-    240_000 + 16 * 2 * (config.durationSeconds + config.warmupSeconds + 3) * 1000 + config.coldReps * 2 * 3000
+    240_000 +
+    16 * 2 * (config.rounds * (config.durationSeconds + 3) + config.warmupSeconds + 3) * 1000 +
+    config.coldReps * 2 * 3000
   const deadline = setTimeout(
     () => void abort(`did not finish within ${Math.round(deadlineMs / 1000)} s`, 3),
     deadlineMs,
@@ -400,6 +439,9 @@ async function main(): Promise<void> {
         vary: header(answer, 'vary') ?? null,
         static: null,
         liveline: null,
+        rounds: [],
+        ratio: null,
+        p99Ratio: null,
         cold: null,
       })
     }
@@ -420,18 +462,32 @@ async function main(): Promise<void> {
   // A recorded path (with --only, /healthz may not be one).
   await waitForHttp(`${staticBase}${(recorded[0] as { path: string }).path}`, staticServer, 10_000)
 
-  // Warm: the story does not change meanwhile; static and Liveline back to back for each answer.
+  // Warm: the story does not change meanwhile; static and Liveline in turn for each answer.
   for (const r of results) {
     const accept = r.encoding === 'identity' ? null : COMPRESSED_ACCEPT
-    for (const [which, base, pid] of [
+    const servers = [
       ['static', staticBase, staticServer.pid],
       ['liveline', live.base, live.server.pid],
-    ] as const) {
-      if (config.warmupSeconds > 0) await cannon(`${base}${r.path}`, accept, config.warmupSeconds, pid)
-      r[which] = await cannon(`${base}${r.path}`, accept, config.durationSeconds, pid)
+    ] as const
+    if (config.warmupSeconds > 0)
+      for (const [, base, pid] of servers) await cannon(`${base}${r.path}`, accept, config.warmupSeconds, pid)
+    const runs = { static: [] as Cannon[], liveline: [] as Cannon[] }
+    for (let round = 0; round < config.rounds; round++) {
+      for (const [which, base, pid] of servers) {
+        runs[which].push(await cannon(`${base}${r.path}`, accept, config.durationSeconds, pid))
+      }
+      const [s, l] = [runs.static.at(-1) as Cannon, runs.liveline.at(-1) as Cannon]
+      r.rounds.push({
+        ratio: l.requestsPerSecond / s.requestsPerSecond,
+        p99Ratio: l.latencyP99 / Math.max(s.latencyP99, 1),
+      })
     }
+    r.static = combineRuns(runs.static)
+    r.liveline = combineRuns(runs.liveline)
+    r.ratio = median(r.rounds.map((x) => x.ratio))
+    r.p99Ratio = median(r.rounds.map((x) => x.p99Ratio))
     log(
-      `${r.name} (${r.encoding}): static ${Math.round(r.static?.requestsPerSecond ?? 0)} req/s, liveline ${Math.round(r.liveline?.requestsPerSecond ?? 0)} req/s`,
+      `${r.name} (${r.encoding}): static ${Math.round(r.static.requestsPerSecond)} req/s, liveline ${Math.round(r.liveline.requestsPerSecond)} req/s; ratio per round ${r.rounds.map((x) => x.ratio.toFixed(2)).join(' ')}`,
     )
   }
 
@@ -514,7 +570,7 @@ async function main(): Promise<void> {
     '',
     `machine ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, ${machine.os}; node ${process.version}; ${date}`,
     'other load %: CPU used on the machine by processes other than the server under test and autocannon during the static / Liveline run (% of one core; the machine has 2)',
-    `story with ${config.updates} updates; autocannon ${config.connections} connections, ${config.durationSeconds} s per run; cold: first request after a post, ${config.coldReps} samples per encoding, Liveline only`,
+    `story with ${config.updates} updates; autocannon ${config.connections} connections, ${config.durationSeconds} s per run, static and Liveline in turn ${config.rounds} times (req/s and p99: medians of the runs; ratios: medians of the rounds' ratios); cold: first request after a post, ${config.coldReps} samples per encoding, Liveline only`,
     '',
   ]
   process.stdout.write(`\n${heads.join('\n')}\n${table}\n`)
@@ -542,15 +598,14 @@ function formatTable(results: TargetResult[]): string {
       ? '-'
       : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
   const size = (bytes: number) => (bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`)
-  const ratio = (a: number | undefined, b: number | undefined) =>
-    a && b !== undefined ? `${(b / a).toFixed(2)}x` : '-'
+  const times = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)}x`)
   const rows = [
-    '| answer | Accept-Encoding | size | on wire | static req/s | Liveline req/s | ratio | static p99 ms | Liveline p99 ms | p99 ratio | cold p50 ms | cold p99 ms | other load % |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| answer | Accept-Encoding | size | on wire | static req/s | Liveline req/s | ratio | ratio per round | static p99 ms | Liveline p99 ms | p99 ratio | cold p50 ms | cold p99 ms | other load % |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ]
   for (const r of results) {
     rows.push(
-      `| ${r.label} | ${r.encoding === 'identity' ? 'none' : 'gzip, br'} | ${size(r.identityBytes)} | ${size(r.wireBytes)}${r.contentEncoding ? ` ${r.contentEncoding}` : ''} | ${n(r.static?.requestsPerSecond)} | ${n(r.liveline?.requestsPerSecond)} | ${ratio(r.static?.requestsPerSecond, r.liveline?.requestsPerSecond)} | ${n(r.static?.latencyP99, 1)} | ${n(r.liveline?.latencyP99, 1)} | ${ratio(r.static?.latencyP99, r.liveline?.latencyP99)} | ${n(r.cold?.p50, 1)} | ${n(r.cold?.p99, 1)} | ${n(r.static?.cpu.others)} / ${n(r.liveline?.cpu.others)} |`,
+      `| ${r.label} | ${r.encoding === 'identity' ? 'none' : 'gzip, br'} | ${size(r.identityBytes)} | ${size(r.wireBytes)}${r.contentEncoding ? ` ${r.contentEncoding}` : ''} | ${n(r.static?.requestsPerSecond)} | ${n(r.liveline?.requestsPerSecond)} | ${times(r.ratio)} | ${r.rounds.map((x) => x.ratio.toFixed(2)).join(' ')} | ${n(r.static?.latencyP99, 1)} | ${n(r.liveline?.latencyP99, 1)} | ${times(r.p99Ratio)} | ${n(r.cold?.p50, 1)} | ${n(r.cold?.p99, 1)} | ${n(r.static?.cpu.others)} / ${n(r.liveline?.cpu.others)} |`,
     )
   }
   return rows.join('\n')
