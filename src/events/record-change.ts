@@ -68,13 +68,14 @@ export function recordChange<T>(
   change: (ctx: ChangeContext) => Promise<ChangeOutcome<T>>,
 ): Promise<T> {
   // A few writes of one story hold a connection at once; the rest wait in memory (story-write-turns.ts).
-  return deps.storyWrites.run(ref, () => recordChangeNow(deps, ref, change))
+  return deps.storyWrites.run(ref, (lockedStory) => recordChangeNow(deps, ref, change, lockedStory))
 }
 
 async function recordChangeNow<T>(
   deps: Deps,
   ref: string,
   change: (ctx: ChangeContext) => Promise<ChangeOutcome<T>>,
+  lockedStory: (storyId: string) => void,
 ): Promise<T> {
   const committed = await deps.db.transaction().execute(async (tx) => {
     const story = await tx
@@ -84,6 +85,7 @@ async function recordChangeNow<T>(
       .forUpdate()
       .executeTakeFirst()
     if (!story) throw new AppError('not_found', `story ${ref} does not exist`)
+    lockedStory(story.id)
     let head = story.seq
     const now = deps.clock()
     const ctx: ChangeContext = {

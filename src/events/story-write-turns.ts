@@ -1,10 +1,14 @@
 import { AppError } from '../errors.js'
+import { setMostRecent } from '../lib/recency.js'
 
 /** Writes of one story that may hold a database connection at once on an instance. */
 export const STORY_WRITES_AT_ONCE = 4
 
 /** Longest a write waits for the writes of its story ahead of it before the caller is told to retry. */
 export const STORY_WRITE_WAIT_MS = 10_000
+
+/** Slugs whose story id is remembered, so writes by slug and by id share one bound; LRU beyond. */
+export const STORY_WRITE_SLUGS_KEPT = 10_000
 
 interface Waiting {
   start(): void
@@ -22,28 +26,49 @@ interface Waiting {
  * slow on a saturated instance (bench, 40 posts/s to a story whose fan-out saturates the instance:
  * 113 of 400 posts refused with the pool alone, 69 one at a time, 36 four at a time). The row
  * lock still orders writes across instances.
+ *
+ * Callers name a story by id or by slug. A write tells its turns which story it locked
+ * (`lockedStory`), and later writes by that slug take their turn with the story's id: the desk
+ * posting by id and a tool by slug share one bound, not one each.
  */
 export class StoryWriteTurns {
   readonly #running = new Map<string, number>()
   readonly #waiting = new Map<string, Waiting[]>()
+  /** Slug (or any ref that is not the id) → the story id a write found for it. */
+  readonly #storyIds = new Map<string, string>()
   readonly #atOnce: number
   readonly #waitMs: number
+  readonly #slugsKept: number
 
-  constructor(options: { atOnce?: number; waitMs?: number } = {}) {
+  constructor(options: { atOnce?: number; waitMs?: number; slugsKept?: number } = {}) {
     this.#atOnce = options.atOnce ?? STORY_WRITES_AT_ONCE
     this.#waitMs = options.waitMs ?? STORY_WRITE_WAIT_MS
+    this.#slugsKept = options.slugsKept ?? STORY_WRITE_SLUGS_KEPT
   }
 
-  /** Runs `write` once fewer than `atOnce` earlier writes of `ref` (a story id or slug) are running. */
-  async run<T>(ref: string, write: () => Promise<T>): Promise<T> {
-    const running = this.#running.get(ref) ?? 0
+  /**
+   * Runs `write` once fewer than `atOnce` earlier writes of the story `ref` names (its id or its
+   * slug) are running. `write` calls `lockedStory` with the id of the story it found.
+   */
+  async run<T>(ref: string, write: (lockedStory: (storyId: string) => void) => Promise<T>): Promise<T> {
+    const key = this.#storyIds.get(ref) ?? ref
+    const running = this.#running.get(key) ?? 0
     // A write that waited is handed its slot by the one that finished (#done).
-    if (running >= this.#atOnce) await this.#turn(ref)
-    else this.#running.set(ref, running + 1)
+    if (running >= this.#atOnce) await this.#turn(key)
+    else this.#running.set(key, running + 1)
     try {
-      return await write()
+      return await write((storyId) => this.#learn(ref, storyId))
     } finally {
-      this.#done(ref)
+      this.#done(key)
+    }
+  }
+
+  #learn(ref: string, storyId: string): void {
+    if (ref === storyId) return
+    // A slug given to another story since is learnt again by that story's next write.
+    setMostRecent(this.#storyIds, ref, storyId)
+    if (this.#storyIds.size > this.#slugsKept) {
+      this.#storyIds.delete(this.#storyIds.keys().next().value as string)
     }
   }
 

@@ -78,4 +78,29 @@ describe('StoryWriteTurns', () => {
     expect(most).toBe(3)
     expect(started).toEqual(Array.from({ length: 15 }, (_, i) => i))
   })
+
+  it('bounds writes by slug and by id together once a write has found the story', async () => {
+    const turns = new StoryWriteTurns({ atOnce: 2, slugsKept: 2 })
+    let running = 0
+    let most = 0
+    // What recordChange does: the write locks the story, whichever way it was named.
+    const write = (ref: string) =>
+      turns.run(ref, async (lockedStory) => {
+        lockedStory(ref === 'rafah-talks' ? 'story-1' : ref)
+        running++
+        most = Math.max(most, running)
+        await sleep(3)
+        running--
+      })
+    await write('rafah-talks')
+    await Promise.all(['rafah-talks', 'story-1', 'rafah-talks', 'story-1', 'rafah-talks'].map(write))
+    expect(most).toBe(2)
+    // Only so many slugs are remembered: an old one is a queue of its own again, still bounded.
+    for (const other of ['gaza-aid', 'kyiv-talks', 'sudan-truce']) {
+      await turns.run(other, async (lockedStory) => lockedStory(`id-of-${other}`))
+    }
+    most = 0
+    await Promise.all(['rafah-talks', 'story-1', 'rafah-talks', 'story-1'].map(write))
+    expect(most).toBe(3)
+  })
 })
