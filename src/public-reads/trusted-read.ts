@@ -1,9 +1,11 @@
 import type { Clock } from '../lib/time.js'
+import { REFRESH_AFTER_SHARE } from './story-versions.js'
 
 /**
  * A value read from the database and kept until a story changes anywhere (a bus hint) or
  * `trustMs` passes, whichever comes first; the trust bound covers a lost hint. Requests that
- * arrive while a read is under way share it, so a burst costs one query.
+ * arrive while a read is under way share it, so a burst costs one query; a value in use is read
+ * again in the background before its trust runs out (REFRESH_AFTER_SHARE).
  */
 export class TrustedRead<T> {
   readonly #read: () => Promise<T>
@@ -23,6 +25,10 @@ export class TrustedRead<T> {
   current(): Promise<T> {
     const kept = this.peek()
     if (kept !== undefined) return Promise.resolve(kept)
+    return this.#readOnce()
+  }
+
+  #readOnce(): Promise<T> {
     if (!this.#reading) {
       const epoch = this.#epoch
       const readAt = this.#clock().getTime()
@@ -42,7 +48,11 @@ export class TrustedRead<T> {
   /** The kept value while it is trusted, without reading: undefined when `current()` would read. */
   peek(): T | undefined {
     const kept = this.#value
-    return kept && this.#clock().getTime() - kept.readAt < this.#trustMs ? kept.value : undefined
+    if (!kept) return undefined
+    const age = this.#clock().getTime() - kept.readAt
+    if (age >= this.#trustMs) return undefined
+    if (age >= this.#trustMs * REFRESH_AFTER_SHARE) void this.#readOnce()
+    return kept.value
   }
 
   /** Something changed: the next `current()` reads again. */
