@@ -266,9 +266,11 @@ async function loadComments() {
   }
   $('comments').hidden = false
   if (story?.id !== id) return
-  renderComments(pending.items, published.items)
   clearTimeout(commentTimer)
   commentTimer = setTimeout(pollComments, COMMENT_POLL_MS)
+  // The editor armed a "Confirm remove" while the lists were being read: the next poll redraws.
+  if (document.querySelector('#comments [data-armed="1"]')) return
+  renderComments(pending.items, published.items)
 }
 
 function pollComments() {
