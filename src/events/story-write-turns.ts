@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js'
-import { setMostRecent } from '../lib/recency.js'
+import { dropLeastRecent, setMostRecent } from '../lib/recency.js'
 
 /** Writes of one story that may hold a database connection at once on an instance. */
 export const STORY_WRITES_AT_ONCE = 4
@@ -67,9 +67,7 @@ export class StoryWriteTurns {
     if (ref === storyId) return
     // A slug given to another story since is learnt again by that story's next write.
     setMostRecent(this.#storyIds, ref, storyId)
-    if (this.#storyIds.size > this.#slugsKept) {
-      this.#storyIds.delete(this.#storyIds.keys().next().value as string)
-    }
+    dropLeastRecent(this.#storyIds, this.#slugsKept)
   }
 
   #turn(ref: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Context } from 'hono'
 import { routePath } from 'hono/route'
 import type { Deps } from '../deps.js'
-import { setMostRecent } from '../lib/recency.js'
+import { dropLeastRecent, setMostRecent } from '../lib/recency.js'
 import type { CounterSeries, HistogramSeries } from '../lib/series-metrics.js'
 import { type ContentCoding, negotiateEncoding } from './compress.js'
 import { logRequest, requestIdFor } from './middleware/request-log.js'
@@ -161,9 +161,7 @@ export class ReadyAnswers {
   #store(key: string, entry: Recorded): void {
     setMostRecent(this.#entries, key, entry)
     this.#mostRecent = key
-    while (this.#entries.size > this.#maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value as string)
-    }
+    dropLeastRecent(this.#entries, this.#maxEntries)
   }
 }
 

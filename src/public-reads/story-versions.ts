@@ -1,4 +1,4 @@
-import { setMostRecent } from '../lib/recency.js'
+import { dropLeastRecent, setMostRecent } from '../lib/recency.js'
 import type { Clock } from '../lib/time.js'
 import type { StoryStatus } from '../store/schema.js'
 
@@ -121,11 +121,9 @@ export class StoryVersions {
   }
 
   #evict(): void {
-    while (this.#byId.size > this.#maxStories) {
-      const oldest = this.#byId.keys().next().value as string
-      this.#byId.delete(oldest)
+    dropLeastRecent(this.#byId, this.#maxStories, (oldest) => {
       for (const [ref, id] of this.#idByRef) if (id === oldest) this.#idByRef.delete(ref)
-    }
+    })
   }
 
   get size(): number {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeCursor, encodeCursor } from '../../src/lib/cursor.js'
 import { newId } from '../../src/lib/ids.js'
 import { handlePerTurn } from '../../src/lib/per-turn.js'
-import { setMostRecent } from '../../src/lib/recency.js'
+import { dropLeastRecent, setMostRecent } from '../../src/lib/recency.js'
 import { SeriesCounter, SeriesHistogram } from '../../src/lib/series-metrics.js'
 import { slugify } from '../../src/lib/slug.js'
 import { requestHash } from '../../src/updates/idempotency.js'
@@ -84,6 +84,19 @@ describe('setMostRecent', () => {
     setMostRecent(map, 'd', 4)
     expect(map.keys().next().value).toBe('b')
     expect(map.size).toBe(4)
+  })
+
+  it('with dropLeastRecent, keeps a bounded map to its most recently used entries', () => {
+    const map = new Map<string, number>()
+    const dropped: string[] = []
+    for (const [i, key] of ['a', 'b', 'c', 'a', 'd', 'e'].entries()) {
+      setMostRecent(map, key, i)
+      dropLeastRecent(map, 3, (k) => dropped.push(k))
+    }
+    expect([...map.keys()]).toEqual(['a', 'd', 'e'])
+    expect(dropped).toEqual(['b', 'c'])
+    dropLeastRecent(map, 3)
+    expect(map.size).toBe(3)
   })
 })
 
