@@ -1,6 +1,7 @@
 import { dropLeastRecent, setMostRecent } from '../lib/recency.js'
 import type { Clock } from '../lib/time.js'
 import type { StoryStatus } from '../store/schema.js'
+import { stillTrusted } from './trusted-read.js'
 
 /** Where a story stands, as an instance last learned it. */
 export interface StoryVersion {
@@ -10,15 +11,6 @@ export interface StoryVersion {
   /** When the database last confirmed it (hints from the bus do not count: they may be lost). */
   confirmedAt: number
 }
-
-/**
- * Once this share of the trust bound has passed, a use of a trusted value starts reading it again
- * in the background (the value is still used meanwhile). A story read all the time is then
- * confirmed before its trust runs out, and no request waits for the database: measured before
- * this, every 2 s each hot story's requests (50 at a time in bench:pages) went to the router and
- * waited up to 250 ms for the confirming query. A lost hint is still found within the trust bound.
- */
-export const REFRESH_AFTER_SHARE = 0.5
 
 export type ReadStoryVersion = (
   ref: string,
@@ -106,10 +98,9 @@ export class StoryVersions {
 
   /** Within the trust bound since the database last confirmed it; past half of it, confirmed again. */
   #trusted(version: StoryVersion): boolean {
-    const age = this.#clock().getTime() - version.confirmedAt
-    if (age >= this.#trustMs) return false
-    if (age >= this.#trustMs * REFRESH_AFTER_SHARE) void this.#confirmOnce(version.storyId)
-    return true
+    return stillTrusted(version.confirmedAt, this.#clock().getTime(), this.#trustMs, () => {
+      void this.#confirmOnce(version.storyId)
+    })
   }
 
   /** A change committed somewhere (a bus hint): newer seqs win, older or repeated ones are ignored. */
