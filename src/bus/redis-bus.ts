@@ -44,7 +44,14 @@ export class RedisBus implements Bus {
       retryStrategy: (times: number) => Math.min(50 * times, 1000),
       connectTimeout: 3000,
     }
-    this.#pub = new Redis(options.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    this.#pub = new Redis(options.url, {
+      ...common,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      // A post publishes its event and its story-change hint in the same turn: sent in one write,
+      // Redis hands both to each subscriber in one read, and every instance wakes once per post.
+      enableAutoPipelining: true,
+    })
     // We resubscribe ourselves (not ioredis' autoResubscribe, which does not say when it is
     // done), so reconnect listeners run only once every SUBSCRIBE is confirmed.
     this.#sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null, autoResubscribe: false })
