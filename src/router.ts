@@ -13,6 +13,7 @@ import { anyOriginCors } from './http/cors.js'
 import type { AppEnv } from './http/env.js'
 import { errorBody, handleError, handleNotFound } from './http/errors.js'
 import { healthRoutes, type Readiness } from './http/health.js'
+import { jsonAnswer } from './http/json-answer.js'
 import { refuseUnstorablePathIds } from './http/middleware/path-ids.js'
 import { requestLog } from './http/middleware/request-log.js'
 import { describe, openApiDocument } from './http/openapi.js'
@@ -80,7 +81,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
       onError: (c) => {
         // The rest of the body is read and discarded (see listen.ts), and the connection not reused.
         c.header('Connection', 'close')
-        return c.json(errorBody('payload_too_large', `request body is over ${maxSize} bytes`), 413)
+        return jsonAnswer(c, errorBody('payload_too_large', `request body is over ${maxSize} bytes`), 413)
       },
     })
   const jsonBodyLimit = limitBody(deps.limits.maxBodyBytes)
@@ -134,7 +135,8 @@ export function createRouter(deps: Deps, options: RouterOptions) {
     }),
     (c) => {
       c.header('Upgrade', 'websocket')
-      return c.json(
+      return jsonAnswer(
+        c,
         errorBody('upgrade_required', 'this endpoint speaks websocket: send an Upgrade request'),
         426,
       )
@@ -154,7 +156,7 @@ export function createRouter(deps: Deps, options: RouterOptions) {
     async (c) => {
       document ??= openApiDocument(app, { version: options.version, publicUrl: options.publicUrl })
       try {
-        return c.json(await document)
+        return jsonAnswer(c, await document)
       } catch (err) {
         document = null // a failed build is not kept: the next request tries again
         throw err

@@ -100,6 +100,27 @@ describe('compression', () => {
     const small = await get('/healthz', { 'Accept-Encoding': 'br, gzip' })
     expect(small.body.length).toBeLessThan(1024)
     expect(small.headers['content-encoding']).toBeUndefined()
+    expect(small.headers['content-length']).toBe(String(small.body.length))
+  })
+
+  test('JSON answers behind a key declare their length, and large ones are compressed all the same', async () => {
+    await storyWithUpdates(1)
+    const auth = { Authorization: `Bearer ${editor.key}` }
+    const identity = await get('/v1/stories?limit=100', auth)
+    expect(identity.status).toBe(200)
+    expect(identity.headers['content-length']).toBe(String(identity.body.length))
+    expect(identity.body.length).toBeGreaterThan(1024)
+    const br = await get('/v1/stories?limit=100', { ...auth, 'Accept-Encoding': 'br' })
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(br.headers['content-length']).toBe(String(br.body.length))
+    expect(JSON.parse(brotliDecompressSync(br.body).toString('utf8'))).toEqual(
+      JSON.parse(identity.body.toString('utf8')),
+    )
+    // An error answer is JSON too, in the contract's shape.
+    const missing = await get('/v1/stories/no-such-story', { 'Accept-Encoding': 'gzip' })
+    expect(missing.status).toBe(404)
+    expect(missing.headers['content-length']).toBe(String(missing.body.length))
+    expect(JSON.parse(missing.body.toString('utf8')).error.code).toBe('not_found')
   })
 
   test('server-sent events are never compressed: the first event arrives while the stream stays open', async () => {

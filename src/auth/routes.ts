@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/env.js'
+import { jsonAnswer } from '../http/json-answer.js'
 import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, UNAUTHORIZED } from '../http/responses.js'
 import { validate } from '../http/validate.js'
@@ -29,7 +30,7 @@ export function keyRoutes() {
     requireAction('keys:manage'),
     validate('json', CreateKeyInput),
     async (c) => {
-      return c.json(await createKey(c.var.deps, c.req.valid('json')), 201)
+      return jsonAnswer(c, await createKey(c.var.deps, c.req.valid('json')), 201)
     },
   )
 
@@ -47,7 +48,7 @@ export function keyRoutes() {
       },
     }),
     requireAction('keys:manage'),
-    async (c) => c.json(await listKeys(c.var.deps)),
+    async (c) => jsonAnswer(c, await listKeys(c.var.deps)),
   )
 
   app.patch(
@@ -68,7 +69,8 @@ export function keyRoutes() {
     }),
     requireAction('keys:manage'),
     validate('json', EditKeyInput),
-    async (c) => c.json(await setKeyPerson(c.var.deps, c.req.param('id'), c.req.valid('json').personId)),
+    async (c) =>
+      jsonAnswer(c, await setKeyPerson(c.var.deps, c.req.param('id'), c.req.valid('json').personId)),
   )
 
   app.delete(

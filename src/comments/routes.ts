@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono'
 import { requireAction } from '../auth/middleware.js'
 import { AppError } from '../errors.js'
 import type { AppEnv } from '../http/env.js'
+import { jsonAnswer } from '../http/json-answer.js'
 import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED } from '../http/responses.js'
 import { validate } from '../http/validate.js'
@@ -74,7 +75,7 @@ export function commentRoutes(comments: CommentService) {
           c.req.valid('json'),
           address,
         )
-        return c.json(comment, 201)
+        return jsonAnswer(c, comment, 201)
       } catch (err) {
         if (err instanceof AppError && err.code === 'rate_limited') {
           const { retryAfterSeconds } = err.details as { retryAfterSeconds: number }
@@ -105,7 +106,8 @@ export function commentRoutes(comments: CommentService) {
     validate('query', ListCommentsQuery),
     async (c) => {
       c.header('Cache-Control', 'no-store')
-      return c.json(
+      return jsonAnswer(
+        c,
         await listComments(c.var.deps, c.var.principal, c.req.param('story'), c.req.valid('query')),
       )
     },
@@ -132,7 +134,7 @@ export function commentRoutes(comments: CommentService) {
     validate('json', ModerateCommentInput),
     async (c) => {
       const { story, id } = c.req.param()
-      return c.json(await moderateComment(c.var.deps, comments, story, id, c.req.valid('json')))
+      return jsonAnswer(c, await moderateComment(c.var.deps, comments, story, id, c.req.valid('json')))
     },
   )
 

@@ -25,6 +25,11 @@ export function isCompressible(contentType: string | null): boolean {
   return contentType !== null && COMPRESSIBLE.test(contentType.trim())
 }
 
+/** Accept-Encoding values remembered with the coding each picks: a crowd sends a handful of them. */
+export const ACCEPT_ENCODINGS_KEPT = 64
+
+const codingsSeen = new Map<string, ContentCoding | null>()
+
 /**
  * The coding to answer with for an `Accept-Encoding` header: br preferred, then gzip; a coding
  * listed with q=0 (or excluded by `*;q=0`) is refused. Null: send identity.
@@ -32,6 +37,15 @@ export function isCompressible(contentType: string | null): boolean {
  */
 export function negotiateEncoding(acceptEncoding: string | undefined | null): ContentCoding | null {
   if (!acceptEncoding) return null
+  let coding = codingsSeen.get(acceptEncoding)
+  if (coding === undefined) {
+    coding = codingFor(acceptEncoding)
+    if (codingsSeen.size < ACCEPT_ENCODINGS_KEPT) codingsSeen.set(acceptEncoding, coding)
+  }
+  return coding
+}
+
+function codingFor(acceptEncoding: string): ContentCoding | null {
   const q = new Map<string, number>()
   for (const part of acceptEncoding.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';')
@@ -102,9 +116,10 @@ export function compress(options: { minBytes?: number } = {}): MiddlewareHandler
     // Headers before the body: asking for `res.body` turns a ready answer into a stream.
     if (res.headers.has('Content-Encoding') || /no-transform/i.test(res.headers.get('Cache-Control') ?? ''))
       return
-    if (!res.body) return
+    // Before the body: asking for it costs more than a small answer (see json-answer.ts).
     const declared = Number(res.headers.get('Content-Length') ?? Number.NaN)
     if (declared < minBytes) return
+    if (!res.body) return
     const bytes = new Uint8Array(await res.arrayBuffer())
     const headers = new Headers(res.headers)
     let body: BodyInit = bytes

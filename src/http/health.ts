@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from './env.js'
 import { errorBody } from './errors.js'
+import { jsonAnswer } from './json-answer.js'
 import { describe } from './openapi.js'
 
 export interface Readiness {
@@ -23,7 +24,7 @@ export function healthRoutes(ready: () => Promise<Readiness>) {
       summary: 'Liveness: 200 while the process runs',
       responses: { 200: { description: 'Alive', schema: v.object({ status: v.literal('ok') }) } },
     }),
-    (c) => c.json({ status: 'ok' }),
+    (c) => jsonAnswer(c, { status: 'ok' }),
   )
 
   app.get(
@@ -44,11 +45,15 @@ export function healthRoutes(ready: () => Promise<Readiness>) {
     async (c) => {
       const state = await ready()
       const details = { database: state.database ? 'ok' : 'down', bus: state.bus ? 'ok' : 'down' }
-      if (state.database && state.bus) return c.json({ status: 'ready', ...details })
+      if (state.database && state.bus) return jsonAnswer(c, { status: 'ready', ...details })
       const down = Object.entries(details)
         .filter(([, s]) => s === 'down')
         .map(([name]) => name)
-      return c.json(errorBody('unavailable', `not ready: ${down.join(' and ')} unreachable`, details), 503)
+      return jsonAnswer(
+        c,
+        errorBody('unavailable', `not ready: ${down.join(' and ')} unreachable`, details),
+        503,
+      )
     },
   )
 

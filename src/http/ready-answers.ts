@@ -91,7 +91,9 @@ export class ReadyAnswers {
     const coding = response.headers.get('Content-Encoding')
     if (!key || !etag) return
     const headers: string[] = []
-    for (const [name, value] of response.headers) if (name !== 'x-request-id') headers.push(name, value)
+    // The length is set below, from the bytes kept; the request id per request.
+    for (const [name, value] of response.headers)
+      if (name !== 'x-request-id' && name !== 'content-length') headers.push(name, value)
     // Each request's own id goes in this last slot.
     headers.push('x-request-id', '')
     const route = mark.route ?? 'unmatched'
@@ -178,20 +180,6 @@ function targetOf(url: string): string {
   return url.slice(url.indexOf('/', url.indexOf('//') + 2))
 }
 
-/** Accept-Encoding values seen, with the coding each picks: a crowd sends a handful of them. */
-const codings = new Map<string, ContentCoding | null>()
-const CODINGS_MAX = 64
-
-function codingFor(acceptEncoding: string | undefined): ContentCoding | null {
-  if (acceptEncoding === undefined) return null
-  let coding = codings.get(acceptEncoding)
-  if (coding === undefined) {
-    coding = negotiateEncoding(acceptEncoding)
-    if (codings.size < CODINGS_MAX) codings.set(acceptEncoding, coding)
-  }
-  return coding
-}
-
 /** What an answer depends on, besides credentials and conditions (never kept or served here). */
 function keyOf(method: string, h: IncomingHttpHeaders, target: string): string | null {
   if (method !== 'GET' || target.length > READY_ANSWERS_MAX_TARGET_LENGTH) return null
@@ -199,5 +187,5 @@ function keyOf(method: string, h: IncomingHttpHeaders, target: string): string |
   const forwarded = h['x-forwarded-proto']
   const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim().toLowerCase() : ''
   const proto = first === 'https' || first === 'http' ? first : ''
-  return `${h.host ?? ''}|${proto}|${codingFor(h['accept-encoding']) ?? ''}|${target}`
+  return `${h.host ?? ''}|${proto}|${negotiateEncoding(h['accept-encoding']) ?? ''}|${target}`
 }

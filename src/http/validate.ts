@@ -48,7 +48,7 @@ const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i
  * Validator middleware backed by a valibot schema: `c.req.valid(target)` is then typed by the
  * schema's output, failures use the contract's error shape, and the schema documents the request
  * in the OpenAPI document (body or query parameters).
- * @example app.post('/x', validate('json', CreateStoryInput), (c) => c.json(c.req.valid('json')))
+ * @example app.post('/x', validate('json', CreateStoryInput), (c) => jsonAnswer(c, c.req.valid('json')))
  */
 export function validate<T extends keyof ValidationTargets, S extends Schema>(target: T, schema: S) {
   const what = TARGET_NAMES[target] ?? target

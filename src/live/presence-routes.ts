@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import * as v from 'valibot'
 import { getStoryRowOrThrow } from '../events/event-log.js'
 import type { AppEnv } from '../http/env.js'
+import { jsonAnswer } from '../http/json-answer.js'
 import { describe } from '../http/openapi.js'
 import { STORY_NOT_FOUND } from '../http/responses.js'
 
@@ -27,7 +28,7 @@ export function presenceRoutes(presence: { readers(storyId: string): number }) {
     async (c) => {
       const story = await getStoryRowOrThrow(c.var.deps.db, c.var.principal, c.req.param('story'))
       c.header('Cache-Control', 'no-cache')
-      return c.json({ readers: presence.readers(story.id), at: c.var.deps.clock().toISOString() })
+      return jsonAnswer(c, { readers: presence.readers(story.id), at: c.var.deps.clock().toISOString() })
     },
   )
   return app

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { publicBaseUrl } from '../http/base-url.js'
 import type { AppEnv } from '../http/env.js'
+import { jsonAnswer } from '../http/json-answer.js'
 import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
 import { etagMatches } from '../lib/etag.js'
@@ -72,7 +73,7 @@ export function mediaUploadRoutes(deps: Deps, limiterStore: LimiterStore): Hono<
       if (body.length === 0)
         throw new AppError('invalid_request', 'the body is empty', { body: 'send the image' })
       const media = await uploadMedia(c.var.deps, { body, uploader: caller, baseUrl: publicBaseUrl(c) })
-      return c.json(media, 201)
+      return jsonAnswer(c, media, 201)
     },
   )
   return app

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { requireAction } from '../auth/middleware.js'
 import type { AppEnv } from '../http/env.js'
+import { jsonAnswer } from '../http/json-answer.js'
 import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, UNAUTHORIZED } from '../http/responses.js'
 import { validate } from '../http/validate.js'
@@ -31,7 +32,7 @@ export function peopleRoutes() {
     }),
     requireAction('people:write'),
     validate('json', CreatePersonInput),
-    async (c) => c.json(await createPerson(c.var.deps, c.req.valid('json')), 201),
+    async (c) => jsonAnswer(c, await createPerson(c.var.deps, c.req.valid('json')), 201),
   )
 
   app.get(
@@ -44,7 +45,7 @@ export function peopleRoutes() {
       description: 'Bylines are public: the same names, titles and avatars readers see on every update.',
       responses: { 200: { description: 'People by name', schema: PersonList } },
     }),
-    async (c) => c.json(await listPeople(c.var.deps)),
+    async (c) => jsonAnswer(c, await listPeople(c.var.deps)),
   )
 
   app.get(
@@ -56,7 +57,7 @@ export function peopleRoutes() {
       summary: 'Get one person',
       responses: { 200: { description: 'The person', schema: Person }, ...PERSON_NOT_FOUND },
     }),
-    async (c) => c.json(await getPerson(c.var.deps, c.req.param('id'))),
+    async (c) => jsonAnswer(c, await getPerson(c.var.deps, c.req.param('id'))),
   )
 
   app.patch(
@@ -77,7 +78,7 @@ export function peopleRoutes() {
     }),
     requireAction('people:write'),
     validate('json', EditPersonInput),
-    async (c) => c.json(await editPerson(c.var.deps, c.req.param('id'), c.req.valid('json'))),
+    async (c) => jsonAnswer(c, await editPerson(c.var.deps, c.req.param('id'), c.req.valid('json'))),
   )
 
   app.delete(

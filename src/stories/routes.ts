@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { requireAction } from '../auth/middleware.js'
 import { cachePolicyFor, sendConditionalJson } from '../http/conditional.js'
 import type { AppEnv } from '../http/env.js'
+import { jsonAnswer } from '../http/json-answer.js'
 import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
 import { validate } from '../http/validate.js'
@@ -36,7 +37,7 @@ export function storyRoutes() {
     requireAction('stories:write'),
     validate('json', CreateStoryInput),
     async (c) => {
-      return c.json(await createStory(c.var.deps, c.req.valid('json')), 201)
+      return jsonAnswer(c, await createStory(c.var.deps, c.req.valid('json')), 201)
     },
   )
 
@@ -52,7 +53,7 @@ export function storyRoutes() {
     }),
     validate('query', ListStoriesQuery),
     async (c) => {
-      return c.json(await listStories(c.var.deps, c.var.principal, c.req.valid('query')))
+      return jsonAnswer(c, await listStories(c.var.deps, c.var.principal, c.req.valid('query')))
     },
   )
 
@@ -97,7 +98,7 @@ export function storyRoutes() {
     requireAction('stories:write'),
     validate('json', UpdateStoryInput),
     async (c) => {
-      return c.json(await updateStory(c.var.deps, c.req.param('story'), c.req.valid('json')))
+      return jsonAnswer(c, await updateStory(c.var.deps, c.req.param('story'), c.req.valid('json')))
     },
   )
 

@@ -3,6 +3,7 @@ import { callerOf, requireAction } from '../auth/middleware.js'
 import { AppError } from '../errors.js'
 import { cachePolicyFor, sendConditionalJson } from '../http/conditional.js'
 import type { AppEnv } from '../http/env.js'
+import { jsonAnswer } from '../http/json-answer.js'
 import { describe } from '../http/openapi.js'
 import { FORBIDDEN, INVALID, STORY_NOT_FOUND, UNAUTHORIZED, UNAVAILABLE } from '../http/responses.js'
 import { validate } from '../http/validate.js'
@@ -63,7 +64,7 @@ export function updateRoutes() {
         idempotencyKey,
       })
       if (replayed) c.header('Idempotent-Replayed', 'true')
-      return c.json(update, 201)
+      return jsonAnswer(c, update, 201)
     },
   )
 
@@ -113,7 +114,10 @@ export function updateRoutes() {
       responses: { 200: { description: 'The update', schema: Update }, ...UPDATE_NOT_FOUND },
     }),
     async (c) => {
-      return c.json(await getUpdate(c.var.deps, c.var.principal, c.req.param('story'), c.req.param('id')))
+      return jsonAnswer(
+        c,
+        await getUpdate(c.var.deps, c.var.principal, c.req.param('story'), c.req.param('id')),
+      )
     },
   )
 
@@ -139,7 +143,7 @@ export function updateRoutes() {
     validate('json', EditUpdateInput),
     async (c) => {
       const { story, id } = c.req.param()
-      return c.json(await editUpdate(c.var.deps, callerOf(c), story, id, c.req.valid('json')))
+      return jsonAnswer(c, await editUpdate(c.var.deps, callerOf(c), story, id, c.req.valid('json')))
     },
   )
 

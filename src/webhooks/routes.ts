@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { callerOf, requireAction } from '../auth/middleware.js'
 import type { AppEnv } from '../http/env.js'
+import { jsonAnswer } from '../http/json-answer.js'
 import { describe } from '../http/openapi.js'
 import { INVALID, UNAUTHORIZED } from '../http/responses.js'
 import { validate } from '../http/validate.js'
@@ -58,7 +59,7 @@ export function webhookRoutes() {
     guard,
     validate('json', CreateWebhookInput),
     async (c) => {
-      return c.json(await createWebhook(c.var.deps, callerOf(c), c.req.valid('json')), 201)
+      return jsonAnswer(c, await createWebhook(c.var.deps, callerOf(c), c.req.valid('json')), 201)
     },
   )
 
@@ -74,7 +75,7 @@ export function webhookRoutes() {
     guard,
     validate('query', PageQuery),
     async (c) => {
-      return c.json(await listWebhooks(c.var.deps, callerOf(c), c.req.valid('query')))
+      return jsonAnswer(c, await listWebhooks(c.var.deps, callerOf(c), c.req.valid('query')))
     },
   )
 
@@ -90,7 +91,7 @@ export function webhookRoutes() {
     }),
     guard,
     async (c) => {
-      return c.json(await getWebhook(c.var.deps, callerOf(c), c.req.param('id')))
+      return jsonAnswer(c, await getWebhook(c.var.deps, callerOf(c), c.req.param('id')))
     },
   )
 
@@ -113,7 +114,10 @@ export function webhookRoutes() {
     guard,
     validate('json', UpdateWebhookInput),
     async (c) => {
-      return c.json(await updateWebhook(c.var.deps, callerOf(c), c.req.param('id'), c.req.valid('json')))
+      return jsonAnswer(
+        c,
+        await updateWebhook(c.var.deps, callerOf(c), c.req.param('id'), c.req.valid('json')),
+      )
     },
   )
 
@@ -136,7 +140,8 @@ export function webhookRoutes() {
     guard,
     validate('json', RotateSecretInput),
     async (c) => {
-      return c.json(
+      return jsonAnswer(
+        c,
         await rotateWebhookSecret(c.var.deps, callerOf(c), c.req.param('id'), c.req.valid('json')),
       )
     },
@@ -175,7 +180,10 @@ export function webhookRoutes() {
     guard,
     validate('query', ListDeliveriesQuery),
     async (c) => {
-      return c.json(await listDeliveries(c.var.deps, callerOf(c), c.req.param('id'), c.req.valid('query')))
+      return jsonAnswer(
+        c,
+        await listDeliveries(c.var.deps, callerOf(c), c.req.param('id'), c.req.valid('query')),
+      )
     },
   )
 
@@ -198,7 +206,7 @@ export function webhookRoutes() {
     guard,
     async (c) => {
       const { id, deliveryId } = c.req.param()
-      return c.json(await retryDelivery(c.var.deps, callerOf(c), id, deliveryId), 202)
+      return jsonAnswer(c, await retryDelivery(c.var.deps, callerOf(c), id, deliveryId), 202)
     },
   )
 

@@ -72,4 +72,9 @@ describe('the layout of src/', () => {
   it('keeps bus/ free of stories and everything else: it imports nothing of ours', () => {
     expect([...(unitGraph().get('bus') ?? [])]).toEqual([])
   })
+
+  it('answers JSON through http/json-answer.ts only, so every JSON answer declares its length', () => {
+    const direct = sourceFiles().filter((file) => /\bc\.json\(/.test(readFileSync(join(SRC, file), 'utf8')))
+    expect(direct.filter((file) => file !== join('http', 'json-answer.ts'))).toEqual([])
+  })
 })
