@@ -767,6 +767,7 @@ async function main(): Promise<void> {
     )
   }
   notes.push(`load average at SIGTERM: ${loadAtStorm.map((l) => l.toFixed(1)).join(' ')} (2 cores, shared)`)
+  notes.push(listenQueueNote())
   notes.push(
     `A exited with ${JSON.stringify(aExit)}; load generators used ${f(results.loadgenCpuSeconds, 1)} s of CPU`,
   )
@@ -784,3 +785,19 @@ main().then(
   () => process.exit(0),
   (err: unknown) => void abort(err instanceof Error ? (err.stack ?? err.message) : String(err), 1),
 )
+
+/**
+ * The kernel caps every listen backlog at net.core.somaxconn: below B's (LIVELINE_LISTEN_BACKLOG,
+ * 65,535) the storm overflows the queue whatever the code does, so each run says what it had.
+ */
+function listenQueueNote(): string {
+  let somaxconn: number
+  try {
+    somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim())
+  } catch {
+    return 'net.core.somaxconn: unknown (no /proc here)'
+  }
+  return somaxconn >= 65_535
+    ? `net.core.somaxconn ${somaxconn}: B's listen backlog of 65,535 is granted`
+    : `net.core.somaxconn ${somaxconn}: B's listen backlog is cut to it, and a storm overflows it; raise it as docs/operations.md says (sysctl -w net.core.somaxconn=65535)`
+}
