@@ -113,10 +113,10 @@ export function compress(options: { minBytes?: number } = {}): MiddlewareHandler
     if (!isCompressible(res.headers.get('Content-Type'))) return
     varyOnEncoding(res.headers)
     if (!coding || res.status === 204 || res.status === 206) return
-    // Headers before the body: asking for `res.body` turns a ready answer into a stream.
+    // Headers before the body: asking for `res.body` turns the adapter's lightweight answer into a
+    // web stream, which costs more than sending a small answer (see json-answer.ts).
     if (res.headers.has('Content-Encoding') || /no-transform/i.test(res.headers.get('Cache-Control') ?? ''))
       return
-    // Before the body: asking for it costs more than a small answer (see json-answer.ts).
     const declared = Number(res.headers.get('Content-Length') ?? Number.NaN)
     if (declared < minBytes) return
     if (!res.body) return

@@ -91,7 +91,7 @@ export class ReadyAnswers {
     const coding = response.headers.get('Content-Encoding')
     if (!key || !etag) return
     const headers: string[] = []
-    // The length is set below, from the bytes kept; the request id per request.
+    // Not kept: Content-Length comes from the kept bytes (below), the request id per request.
     for (const [name, value] of response.headers)
       if (name !== 'x-request-id' && name !== 'content-length') headers.push(name, value)
     // Each request's own id goes in this last slot.
