@@ -99,10 +99,6 @@ export class SeriesCounter<L extends string> extends SeriesMetric<L, Count> {
     })
   }
 
-  inc(labels: Readonly<Record<L, string>>, by = 1): void {
-    this.series(labels).inc(by)
-  }
-
   /** What a registry asks a metric for: the same shape prom-client's Counter gives. */
   async get() {
     const values: Value[] = [...this.all.values()].map((s) => ({ labels: s.labels, value: s.value }))
@@ -129,10 +125,6 @@ export class SeriesHistogram<L extends string> extends SeriesMetric<L, Series> {
   /** The series for these label values, created on first use; keep it to observe without a lookup. */
   series(labels: Readonly<Record<L, string>>): HistogramSeries {
     return this.find(labels, (own) => this.#newSeries(own))
-  }
-
-  observe(labels: Readonly<Record<L, string>>, value: number): void {
-    this.series(labels).observe(value)
   }
 
   #newSeries(labels: Record<string, string>): Series {

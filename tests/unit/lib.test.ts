@@ -122,7 +122,7 @@ describe('SeriesHistogram', () => {
     const kept = fast.series({ method: 'GET', route: '/v1/stories/:story', status: '200' })
     for (const [labels, value] of observations) {
       if (labels.status === '200') kept.observe(value)
-      else fast.observe(labels, value)
+      else fast.series(labels).observe(value)
       reference.observe(labels, value)
     }
     const text = await ours.metrics()
@@ -144,7 +144,7 @@ describe('SeriesHistogram', () => {
     const reference = new Counter({ ...counterOptions, registers: [theirs] })
     const ok = fast.series({ status: '200' })
     for (let i = 0; i < 3; i++) ok.inc()
-    fast.inc({ status: '304' }, 2)
+    fast.series({ status: '304' }).inc(2)
     ok.inc(-5)
     reference.inc({ status: '200' }, 3)
     reference.inc({ status: '304' }, 2)
